@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Hangar needs. Usage: install-deps.sh [run|test]
+#   run  : build and run the app (GTK, VTE, libadwaita, libvirt client, test driver)
+#   test : everything in "run" plus a local libvirtd + QEMU, Xvfb and AT-SPI for the test suite
+# Idempotent: packages already present are skipped by apt. Needs root (or sudo).
+set -euo pipefail
+mode=${1:-run}
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+
+build_pkgs=(build-essential pkg-config libgtk-4-dev libvte-2.91-gtk4-dev libadwaita-1-dev
+  libvirt-dev libgtksourceview-5-dev meson ninja-build gettext desktop-file-utils
+  libglib2.0-bin curl ca-certificates)
+run_pkgs=(libvirt-clients libvirt-daemon xvfb xauth libgl1-mesa-dri dbus)
+test_pkgs=(libvirt-daemon-system at-spi2-core python3-pyatspi gir1.2-atspi-2.0
+  imagemagick appstream-util busybox-static cpio linux-image-amd64 util-linux)
+
+missing=()
+want=("${build_pkgs[@]}" "${run_pkgs[@]}")
+[ "$mode" = test ] && want+=("${test_pkgs[@]}" qemu-system-x86)
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+else
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  extra=()
+  # Some images ship a newer qemu-utils from a source apt no longer lists; qemu-system-x86
+  # from the distribution then conflicts with it. Pin qemu-utils to the version that matches.
+  if printf '%s\n' "${missing[@]}" | grep -qx qemu-system-x86; then
+    want_ver=$(apt-cache policy qemu-system-x86 | awk '/Candidate:/ {print $2}')
+    have_ver=$(dpkg-query -W -f='${Version}' qemu-utils 2>/dev/null || true)
+    if [ -n "$want_ver" ] && [ "$want_ver" != "(none)" ] && [ "$have_ver" != "$want_ver" ]; then
+      extra=(--allow-downgrades "qemu-utils=$want_ver" "qemu-block-extra=$want_ver")
+    fi
+  fi
+  $SUDO apt-get install -y -qq --no-install-recommends "${extra[@]}" "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "install-deps: installing the Rust toolchain through rustup"
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+fi

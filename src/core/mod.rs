@@ -1,0 +1,14 @@
+//! Hangar's core: libvirt, XML and planning, with no GTK anywhere below this module.
+//! It is used by the window, by the tests and by the benchmark alike.
+
+pub mod domain_action;
+pub mod error;
+pub mod event_loop;
+pub mod events;
+pub mod inventory;
+pub mod model;
+pub mod node_file;
+pub mod process_clock;
+pub mod startup;
+pub mod store;
+pub mod worker;

@@ -1,0 +1,84 @@
+//! Shared set-up for the integration tests: a real libvirt test-driver hypervisor
+//! loaded from a generated node file, and a worker whose updates land in a channel.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hangar::core::event_loop;
+use hangar::core::node_file::{generate, NodeSpec};
+use hangar::core::store::HostStore;
+use hangar::core::worker::{ConnectionHandle, ConnectionSpec, Update, WorkerEvent};
+
+/// Writes a node file into a fresh temporary directory and returns its test:/// URI.
+pub fn node_uri(spec: &NodeSpec, tag: &str) -> (String, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("hangar-test-{}-{}", std::process::id(), tag));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("node.xml");
+    std::fs::write(&file, generate(spec)).unwrap();
+    (format!("test://{}", file.display()), dir)
+}
+
+pub struct Host {
+    pub handle: ConnectionHandle,
+    pub rx: Receiver<WorkerEvent>,
+    pub store: HostStore,
+}
+
+impl Host {
+    pub fn open(uri: &str) -> Host {
+        event_loop::ensure().expect("libvirt event loop");
+        let (tx, rx) = mpsc::channel();
+        let tx = std::sync::Mutex::new(tx);
+        let handle = ConnectionHandle::open(
+            1,
+            ConnectionSpec::new(uri),
+            Arc::new(move |ev| {
+                let _ = tx.lock().unwrap().send(ev);
+            }),
+        );
+        Host {
+            handle,
+            rx,
+            store: HostStore::default(),
+        }
+    }
+
+    /// Applies updates to the store until `pred` holds for one of them; panics after
+    /// `timeout` with what arrived.
+    pub fn until(&mut self, timeout: Duration, mut pred: impl FnMut(&Update, &HostStore) -> bool) {
+        let deadline = Instant::now() + timeout;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(ev) => {
+                    self.store.apply(ev.update.clone());
+                    let hit = pred(&ev.update, &self.store);
+                    seen.push(
+                        format!("{:?}", ev.update)
+                            .chars()
+                            .take(160)
+                            .collect::<String>(),
+                    );
+                    if hit {
+                        return;
+                    }
+                }
+                Err(_) => panic!(
+                    "condition not met within {timeout:?}; updates seen:\n{}",
+                    seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    pub fn until_loaded(&mut self) {
+        self.until(Duration::from_secs(20), |u, _| {
+            matches!(u, Update::Loaded(_))
+        });
+    }
+}

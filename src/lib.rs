@@ -2,4 +2,8 @@
 //!
 //! `core` talks to libvirt and never touches GTK; `ui` draws what `core` reports.
 
+pub mod cli;
+pub mod config;
 pub mod core;
+pub mod i18n;
+pub mod ui;

@@ -38,6 +38,11 @@ impl DomainState {
         !matches!(self, DomainState::Shutoff | DomainState::NoState)
     }
 
+    /// Running in the sense a person counts "running machines": not paused or crashed.
+    pub fn is_running(self) -> bool {
+        matches!(self, DomainState::Running | DomainState::Blocked)
+    }
+
     /// What the list shows in the state column.
     pub fn label(self) -> String {
         match self {

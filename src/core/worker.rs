@@ -102,7 +102,7 @@ pub struct ConnectionHandle {
 
 impl ConnectionHandle {
     /// Starts a worker that connects to `spec.uri` and reports to `sink`.
-    /// The libvirt event loop must already run (see `event_loop::ensure`).
+    /// libvirt's event implementation must be registered (see `event_loop`).
     pub fn open(id: ConnectionId, spec: ConnectionSpec, sink: UpdateSink) -> ConnectionHandle {
         let (tx, rx) = mpsc::channel();
         let worker = Worker {

@@ -30,7 +30,7 @@ pub struct Host {
 
 impl Host {
     pub fn open(uri: &str) -> Host {
-        event_loop::ensure().expect("libvirt event loop");
+        event_loop::run_on_own_thread().expect("libvirt event loop");
         let (tx, rx) = mpsc::channel();
         let tx = std::sync::Mutex::new(tx);
         let handle = ConnectionHandle::open(

@@ -1,0 +1,43 @@
+use std::process::ExitCode;
+
+use hangar::cli::{self, Parsed};
+use hangar::core::{event_loop, startup};
+use hangar::{config, i18n, ui};
+
+fn main() -> ExitCode {
+    i18n::init();
+    let args = match cli::parse(std::env::args().skip(1)) {
+        Parsed::Run(args) => args,
+        Parsed::Print(text) => {
+            println!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Parsed::Error(text) => {
+            eprintln!("hangar: {text}");
+            return ExitCode::from(2);
+        }
+    };
+    // libvirt's event implementation must exist before the first connection opens;
+    // GTK's main loop runs it (see core::event_loop).
+    if let Err(e) = event_loop::register() {
+        eprintln!("hangar: cannot start the libvirt event loop: {e}");
+        return ExitCode::FAILURE;
+    }
+    let demo = startup::demo_file(config::PKGDATADIR);
+    let mut specs = if args.demo && args.connect.is_empty() {
+        Vec::new()
+    } else {
+        startup::choose_connections(&args.connect, &demo)
+    };
+    if args.demo {
+        specs.push(startup::demo_spec(&demo));
+    }
+    // Connect while GTK starts: the workers run from here on.
+    let (hosts, updates) = ui::start_workers(specs);
+    ui::run(ui::AppInit {
+        hosts,
+        updates,
+        quit_after_load: args.quit_after_load,
+    });
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,293 @@
+//! The main window: connections on the left, the selected host's machines on the right,
+//! power actions in the header bar. Every change arrives as a worker update.
+
+use adw::prelude::*;
+use gettextrs::gettext;
+use relm4::prelude::*;
+
+use super::host_view::HostView;
+use super::load_report::LoadReport;
+use super::machines::machine_list::MachineList;
+use super::machines::power_actions::PowerActions;
+use super::main_content::MainContent;
+use crate::core::domain_action::DomainAction;
+use crate::core::error::UserError;
+use crate::core::store::ConnectionStatus;
+use crate::core::worker::{ConnectionHandle, WorkerEvent};
+
+/// What the window starts with. The workers are already running (they were started
+/// before GTK, so connecting overlaps GTK's start-up); their updates wait in `updates`.
+pub struct AppInit {
+    pub hosts: Vec<ConnectionHandle>,
+    pub updates: async_channel::Receiver<WorkerEvent>,
+    /// Print the load line and quit once everything is listed and drawn.
+    pub quit_after_load: bool,
+}
+
+#[derive(Debug)]
+pub enum AppMsg {
+    /// Updates from the workers, batched as they queued up.
+    Worker(Vec<WorkerEvent>),
+    HostSelected(usize),
+    SelectionChanged,
+    Power(DomainAction),
+    ActionFailed {
+        machine: String,
+        action: DomainAction,
+        error: UserError,
+    },
+    Reconnect,
+    Close,
+}
+
+pub struct App {
+    pub hosts: Vec<HostView>,
+    pub selected_host: usize,
+    pub list: MachineList,
+    pub power: PowerActions,
+    content: MainContent,
+    toasts: adw::ToastOverlay,
+    title: adw::WindowTitle,
+    sidebar: gtk::ListBox,
+    load_report: Option<LoadReport>,
+    /// The text of the last toast shown, for the person's "what just happened" and
+    /// for tests (libadwaita 1.2 cannot list the toasts of an overlay).
+    pub last_toast: Option<String>,
+}
+
+pub struct AppWidgets {}
+
+impl Component for App {
+    type CommandOutput = ();
+    type Input = AppMsg;
+    type Output = ();
+    type Init = AppInit;
+    type Root = adw::ApplicationWindow;
+    type Widgets = AppWidgets;
+
+    fn init_root() -> Self::Root {
+        adw::ApplicationWindow::builder()
+            .title(gettext("Hangar"))
+            .default_width(1000)
+            .default_height(640)
+            .build()
+    }
+
+    fn init(
+        init: AppInit,
+        window: Self::Root,
+        sender: ComponentSender<Self>,
+    ) -> ComponentParts<Self> {
+        let list = MachineList::new();
+        let power = {
+            let sender = sender.clone();
+            PowerActions::new(move |action| sender.input(AppMsg::Power(action)))
+        };
+        let title = adw::WindowTitle::new(&gettext("Hangar"), "");
+        let header = adw::HeaderBar::builder().title_widget(&title).build();
+        header.pack_start(&power.container);
+
+        let sidebar = gtk::ListBox::builder()
+            .selection_mode(gtk::SelectionMode::Browse)
+            .build();
+        sidebar.add_css_class("navigation-sidebar");
+        sidebar.update_property(&[gtk::accessible::Property::Label(&gettext("Connections"))]);
+        let hosts: Vec<HostView> = init.hosts.into_iter().map(HostView::new).collect();
+        for host in &hosts {
+            sidebar.append(&host.row.row);
+        }
+        {
+            let sender = sender.clone();
+            sidebar.connect_row_selected(move |_, row| {
+                if let Some(row) = row {
+                    sender.input(AppMsg::HostSelected(row.index().max(0) as usize));
+                }
+            });
+        }
+        let sidebar_scroll = gtk::ScrolledWindow::builder()
+            .child(&sidebar)
+            .hscrollbar_policy(gtk::PolicyType::Never)
+            .width_request(220)
+            .build();
+
+        let content = {
+            let sender = sender.clone();
+            MainContent::new(&list, move || sender.input(AppMsg::Reconnect))
+        };
+        let paned = gtk::Paned::builder()
+            .start_child(&sidebar_scroll)
+            .end_child(&content.root)
+            .position(240)
+            .shrink_start_child(false)
+            .resize_start_child(false)
+            .vexpand(true)
+            .build();
+        let layout = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        layout.append(&header);
+        layout.append(&paned);
+        let toasts = adw::ToastOverlay::new();
+        toasts.set_child(Some(&layout));
+        window.set_content(Some(&toasts));
+
+        {
+            let sender = sender.clone();
+            list.selection.connect_selection_changed(move |_, _, _| {
+                sender.input(AppMsg::SelectionChanged);
+            });
+        }
+        {
+            let sender = sender.clone();
+            window.connect_close_request(move |_| {
+                sender.input(AppMsg::Close);
+                gtk::glib::Propagation::Proceed
+            });
+        }
+
+        // Forward worker updates, draining whatever queued up into one batch so a
+        // burst of events costs one update cycle.
+        {
+            let input = sender.input_sender().clone();
+            let updates = init.updates;
+            relm4::spawn_local(async move {
+                while let Ok(first) = updates.recv().await {
+                    let mut batch = vec![first];
+                    while let Ok(more) = updates.try_recv() {
+                        batch.push(more);
+                    }
+                    if input.send(AppMsg::Worker(batch)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+
+        let load_report = init.quit_after_load.then(|| LoadReport::new(hosts.len()));
+        let mut model = App {
+            hosts,
+            selected_host: 0,
+            list,
+            power,
+            content,
+            toasts,
+            title,
+            sidebar,
+            load_report,
+            last_toast: None,
+        };
+        if let Some(first) = model.sidebar.row_at_index(0) {
+            model.sidebar.select_row(Some(&first));
+        }
+        model.show_host(0);
+        ComponentParts {
+            model,
+            widgets: AppWidgets {},
+        }
+    }
+
+    fn update(&mut self, msg: AppMsg, sender: ComponentSender<Self>, root: &Self::Root) {
+        match msg {
+            AppMsg::Worker(batch) => {
+                for ev in batch {
+                    self.apply(ev);
+                }
+                self.refresh_selected();
+                if let Some(report) = self.load_report.as_mut() {
+                    report.check(&self.hosts, root);
+                }
+            }
+            AppMsg::HostSelected(index) => self.show_host(index),
+            AppMsg::SelectionChanged => self.refresh_actions(),
+            AppMsg::Power(action) => self.run_power_action(action, &sender),
+            AppMsg::ActionFailed {
+                machine,
+                action,
+                error,
+            } => {
+                let text = gettext("Could not {action} “{machine}”: {reason}")
+                    .replace("{action}", &action.label().to_lowercase())
+                    .replace("{machine}", &machine)
+                    .replace("{reason}", &error.message);
+                self.toast(text);
+            }
+            AppMsg::Reconnect => {
+                if let Some(host) = self.hosts.get(self.selected_host) {
+                    host.handle.reconnect();
+                }
+            }
+            AppMsg::Close => {
+                // Deregister events and close connections before GTK goes away.
+                for host in &self.hosts {
+                    host.handle.close();
+                }
+            }
+        }
+    }
+}
+
+impl App {
+    fn toast(&mut self, text: String) {
+        let toast = adw::Toast::builder()
+            .title(gtk::glib::markup_escape_text(&text))
+            .timeout(8)
+            .build();
+        self.toasts.add_toast(toast);
+        self.last_toast = Some(text);
+    }
+
+    fn apply(&mut self, ev: WorkerEvent) {
+        let Some(host) = self.hosts.iter_mut().find(|h| h.handle.id == ev.connection) else {
+            return;
+        };
+        host.apply(ev.update);
+    }
+
+    fn show_host(&mut self, index: usize) {
+        self.selected_host = index;
+        let store = self.hosts.get(index).map(|h| &h.domains.store);
+        self.list.show(store);
+        self.refresh_selected();
+    }
+
+    /// Re-renders what depends on the selected host: title, empty states, actions.
+    fn refresh_selected(&self) {
+        let Some(host) = self.hosts.get(self.selected_host) else {
+            self.content.show_no_connections();
+            self.power.refresh(&[], false);
+            return;
+        };
+        self.title.set_subtitle(&host.display_name());
+        self.content.show_host(host);
+        self.refresh_actions();
+    }
+
+    fn refresh_actions(&self) {
+        let online = self
+            .hosts
+            .get(self.selected_host)
+            .is_some_and(|h| h.store.status == ConnectionStatus::Live);
+        self.power.refresh(&self.list.selected(), online);
+    }
+
+    fn run_power_action(&self, action: DomainAction, sender: &ComponentSender<Self>) {
+        let Some(host) = self.hosts.get(self.selected_host) else {
+            return;
+        };
+        for machine in self.list.selected() {
+            if !action.allowed_in(machine.state()) {
+                continue;
+            }
+            let input = sender.input_sender().clone();
+            let name = machine.name();
+            host.handle
+                .domain_action(&machine.uuid(), action, move |result| {
+                    if let Err(error) = result {
+                        let _ = input.send(AppMsg::ActionFailed {
+                            machine: name,
+                            action,
+                            error,
+                        });
+                    }
+                });
+        }
+    }
+}

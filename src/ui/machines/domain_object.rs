@@ -1,0 +1,90 @@
+//! One machine row as a GObject, so list cells can bind to its properties and an
+//! event re-draws just the cells of the row it changed.
+
+use gtk::glib;
+use gtk::subclass::prelude::*;
+
+use crate::core::model::{format_kib, DomainState, DomainSummary};
+
+mod imp {
+    use std::cell::{Cell, RefCell};
+
+    use gtk::glib;
+    use gtk::prelude::*;
+    use gtk::subclass::prelude::*;
+
+    #[derive(glib::Properties, Default)]
+    #[properties(wrapper_type = super::DomainObject)]
+    pub struct DomainObject {
+        #[property(get, set)]
+        pub uuid: RefCell<String>,
+        #[property(get, set)]
+        pub name: RefCell<String>,
+        /// Translated state for display.
+        #[property(get, set)]
+        pub state_label: RefCell<String>,
+        #[property(get, set)]
+        pub state_icon: RefCell<String>,
+        /// Untranslated state key, for CSS and sorting.
+        #[property(get, set)]
+        pub state_key: RefCell<String>,
+        #[property(get, set)]
+        pub vcpus: Cell<u32>,
+        #[property(get, set)]
+        pub memory_kib: Cell<u64>,
+        #[property(get, set)]
+        pub memory_label: RefCell<String>,
+        /// False while the host is disconnected: the row is shown greyed.
+        #[property(get, set)]
+        pub online: Cell<bool>,
+        pub state: Cell<Option<crate::core::model::DomainState>>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for DomainObject {
+        const NAME: &'static str = "HangarDomainObject";
+        type Type = super::DomainObject;
+    }
+
+    #[glib::derived_properties]
+    impl ObjectImpl for DomainObject {}
+}
+
+glib::wrapper! {
+    pub struct DomainObject(ObjectSubclass<imp::DomainObject>);
+}
+
+impl DomainObject {
+    pub fn new(summary: &DomainSummary) -> Self {
+        let obj: Self = glib::Object::new();
+        obj.set_uuid(summary.uuid.clone());
+        obj.set_online(true);
+        obj.update(summary);
+        obj
+    }
+
+    /// Copies `summary` in, notifying only the properties whose value changed so that
+    /// untouched cells are not redrawn.
+    pub fn update(&self, summary: &DomainSummary) {
+        if self.name() != summary.name {
+            self.set_name(summary.name.clone());
+        }
+        if self.imp().state.get() != Some(summary.state) {
+            self.imp().state.set(Some(summary.state));
+            self.set_state_label(summary.state.label());
+            self.set_state_icon(summary.state.icon_name());
+            self.set_state_key(summary.state.key());
+        }
+        if self.vcpus() != summary.vcpus {
+            self.set_vcpus(summary.vcpus);
+        }
+        if self.memory_kib() != summary.memory_kib || self.memory_label().is_empty() {
+            self.set_memory_kib(summary.memory_kib);
+            self.set_memory_label(format_kib(summary.memory_kib));
+        }
+    }
+
+    pub fn state(&self) -> DomainState {
+        self.imp().state.get().unwrap_or(DomainState::NoState)
+    }
+}

@@ -1,0 +1,168 @@
+//! The machines table: a `gtk::ColumnView`, which recycles row widgets, so a host
+//! with thousands of domains costs only the rows on screen.
+
+use gettextrs::gettext;
+use gtk::prelude::*;
+use gtk::{gio, glib};
+
+use super::domain_object::DomainObject;
+
+pub struct MachineList {
+    pub view: gtk::ColumnView,
+    pub selection: gtk::MultiSelection,
+    sorted: gtk::SortListModel,
+}
+
+impl Default for MachineList {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MachineList {
+    pub fn new() -> Self {
+        let sorted = gtk::SortListModel::new(None::<gio::ListStore>, None::<gtk::Sorter>);
+        let selection = gtk::MultiSelection::new(Some(sorted.clone()));
+        let view = gtk::ColumnView::builder()
+            .model(&selection)
+            .show_row_separators(false)
+            .reorderable(false)
+            .hexpand(true)
+            .vexpand(true)
+            .build();
+        view.add_css_class("data-table");
+        view.update_property(&[gtk::accessible::Property::Label(&gettext(
+            "Virtual machines",
+        ))]);
+
+        let name = text_column(&gettext("Name"), "name", true);
+        name.set_sorter(Some(&string_sorter("name")));
+        name.set_expand(true);
+        view.append_column(&name);
+
+        let state = state_column();
+        state.set_sorter(Some(&string_sorter("state-label")));
+        view.append_column(&state);
+
+        let vcpus = text_column(&gettext("vCPUs"), "vcpus", false);
+        vcpus.set_sorter(Some(&numeric_sorter("vcpus")));
+        view.append_column(&vcpus);
+
+        let memory = text_column(&gettext("Memory"), "memory-label", false);
+        memory.set_sorter(Some(&numeric_sorter("memory-kib")));
+        view.append_column(&memory);
+
+        sorted.set_sorter(view.sorter().as_ref());
+        view.sort_by_column(Some(&name), gtk::SortType::Ascending);
+        MachineList {
+            view,
+            selection,
+            sorted,
+        }
+    }
+
+    /// Shows another host's machines. The selection is cleared by the model swap.
+    pub fn show(&self, store: Option<&gio::ListStore>) {
+        self.sorted.set_model(store);
+    }
+
+    /// The selected rows, in display order.
+    pub fn selected(&self) -> Vec<DomainObject> {
+        let bits = self.selection.selection();
+        let mut out = Vec::with_capacity(bits.size() as usize);
+        if let Some((iter, first)) = gtk::BitsetIter::init_first(&bits) {
+            for pos in std::iter::once(first).chain(iter) {
+                if let Some(obj) = self.selection.item(pos).and_downcast::<DomainObject>() {
+                    out.push(obj);
+                }
+            }
+        }
+        out
+    }
+
+    /// Selects the row of the machine called `name`; used by keyboard navigation
+    /// helpers and tests.
+    pub fn select_by_name(&self, name: &str) -> bool {
+        for pos in 0..self.selection.n_items() {
+            if let Some(obj) = self.selection.item(pos).and_downcast::<DomainObject>() {
+                if obj.name() == name {
+                    self.selection.select_item(pos, true);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+fn bind_property(
+    item: &gtk::ListItem,
+    property: &str,
+    target: &impl IsA<glib::Object>,
+    target_prop: &str,
+) {
+    item.property_expression("item")
+        .chain_property::<DomainObject>(property)
+        .bind(target, target_prop, gtk::Widget::NONE);
+}
+
+/// Rows of a disconnected host stay visible, but greyed.
+fn bind_online(item: &gtk::ListItem, widget: &gtk::Widget) {
+    bind_property(item, "online", widget, "sensitive");
+}
+
+fn text_column(title: &str, property: &'static str, is_name: bool) -> gtk::ColumnViewColumn {
+    let factory = gtk::SignalListItemFactory::new();
+    factory.connect_setup(move |_, item| {
+        let item = item.downcast_ref::<gtk::ListItem>().expect("a ListItem");
+        let label = gtk::Label::builder().xalign(0.0).build();
+        if is_name {
+            label.set_ellipsize(gtk::pango::EllipsizeMode::End);
+            label.add_css_class("heading");
+        } else {
+            label.add_css_class("numeric");
+        }
+        bind_property(item, property, &label, "label");
+        bind_online(item, label.upcast_ref());
+        item.set_child(Some(&label));
+    });
+    gtk::ColumnViewColumn::builder()
+        .title(title)
+        .factory(&factory)
+        .resizable(true)
+        .build()
+}
+
+fn state_column() -> gtk::ColumnViewColumn {
+    let factory = gtk::SignalListItemFactory::new();
+    factory.connect_setup(|_, item| {
+        let item = item.downcast_ref::<gtk::ListItem>().expect("a ListItem");
+        let cell = gtk::Box::new(gtk::Orientation::Horizontal, 6);
+        let icon = gtk::Image::new();
+        icon.set_accessible_role(gtk::AccessibleRole::Presentation);
+        let label = gtk::Label::builder().xalign(0.0).build();
+        cell.append(&icon);
+        cell.append(&label);
+        bind_property(item, "state-icon", &icon, "icon-name");
+        bind_property(item, "state-label", &label, "label");
+        bind_online(item, cell.upcast_ref());
+        item.set_child(Some(&cell));
+    });
+    gtk::ColumnViewColumn::builder()
+        .title(gettext("State"))
+        .factory(&factory)
+        .resizable(true)
+        .build()
+}
+
+fn property_expression(property: &str) -> gtk::PropertyExpression {
+    gtk::PropertyExpression::new(DomainObject::static_type(), gtk::Expression::NONE, property)
+}
+
+fn string_sorter(property: &str) -> gtk::StringSorter {
+    gtk::StringSorter::new(Some(property_expression(property)))
+}
+
+fn numeric_sorter(property: &str) -> gtk::NumericSorter {
+    gtk::NumericSorter::new(Some(property_expression(property)))
+}

@@ -1,0 +1,126 @@
+//! A tiny runner for GTK tests: one thread, one GTK, cases in sequence, and a closing
+//! line in cargo's own format so CI can count what ran.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+use gtk::glib;
+use gtk::prelude::*;
+use hangar::core::worker::ConnectionSpec;
+use hangar::ui::{App, AppInit};
+use relm4::prelude::*;
+
+pub fn run(cases: &[(&str, fn())]) {
+    gtk::init().expect("GTK needs a display: run under xvfb-run");
+    adw::init().expect("libadwaita");
+    hangar::core::event_loop::register().expect("libvirt event implementation");
+    let filter = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
+    let mut failed = Vec::new();
+    let mut passed = 0;
+    println!("\nrunning {} tests", cases.len());
+    for (name, case) in cases {
+        if filter.as_deref().is_some_and(|f| !name.contains(f)) {
+            continue;
+        }
+        let result = catch_unwind(AssertUnwindSafe(case));
+        match result {
+            Ok(()) => {
+                passed += 1;
+                println!("test {name} ... ok");
+            }
+            Err(_) => {
+                failed.push(*name);
+                println!("test {name} ... FAILED");
+            }
+        }
+    }
+    println!();
+    if failed.is_empty() {
+        println!(
+            "test result: ok. {passed} passed; 0 failed; 0 ignored; 0 measured; 0 filtered out"
+        );
+    } else {
+        println!("failures:\n    {}", failed.join("\n    "));
+        println!(
+            "test result: FAILED. {passed} passed; {} failed; 0 ignored; 0 measured; 0 filtered out",
+            failed.len()
+        );
+        std::process::exit(101);
+    }
+}
+
+/// Runs the GTK main context until `done()` holds, or panics after `timeout`.
+pub fn pump_until(timeout: Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let ctx = glib::MainContext::default();
+    let deadline = Instant::now() + timeout;
+    while !done() {
+        if Instant::now() > deadline {
+            panic!("timed out after {timeout:?} waiting for: {what}");
+        }
+        // Non-blocking, with a short sleep, so a timeout is noticed even when idle.
+        if !ctx.iteration(false) {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+}
+
+/// Launches the real root component on the given connections.
+pub fn launch(specs: Vec<ConnectionSpec>) -> Controller<App> {
+    let (hosts, updates) = hangar::ui::start_workers(specs);
+    let controller = App::builder()
+        .launch(AppInit {
+            hosts,
+            updates,
+            quit_after_load: false,
+        })
+        .detach();
+    controller.widget().present();
+    controller
+}
+
+/// Closes the window and lets the workers deregister before the next case.
+pub fn close(controller: Controller<App>) {
+    controller.widget().close();
+    let ctx = glib::MainContext::default();
+    for _ in 0..50 {
+        ctx.iteration(false);
+    }
+    drop(controller);
+}
+
+/// The texts of every label inside `root`, in widget order.
+pub fn label_texts(root: &impl IsA<gtk::Widget>) -> Vec<String> {
+    let mut out = Vec::new();
+    collect_labels(root.upcast_ref(), &mut out);
+    out
+}
+
+fn collect_labels(w: &gtk::Widget, out: &mut Vec<String>) {
+    if let Some(label) = w.downcast_ref::<gtk::Label>() {
+        out.push(label.label().to_string());
+    }
+    let mut child = w.first_child();
+    while let Some(c) = child {
+        collect_labels(&c, out);
+        child = c.next_sibling();
+    }
+}
+
+/// The rows the column view has drawn, each as the texts of its cells.
+pub fn drawn_rows(view: &gtk::ColumnView) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    find_rows(view.upcast_ref(), &mut rows);
+    rows
+}
+
+fn find_rows(w: &gtk::Widget, rows: &mut Vec<Vec<String>>) {
+    if w.css_name() == "row" && w.is_visible() {
+        rows.push(label_texts(w));
+        return;
+    }
+    let mut child = w.first_child();
+    while let Some(c) = child {
+        find_rows(&c, rows);
+        child = c.next_sibling();
+    }
+}

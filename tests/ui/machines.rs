@@ -1,0 +1,176 @@
+//! The machines list and its power actions, in the real window.
+
+use std::time::Duration;
+
+use gtk::prelude::*;
+use hangar::core::domain_action::DomainAction;
+use hangar::core::node_file::NodeSpec;
+use hangar::core::store::ConnectionStatus;
+use hangar::core::worker::ConnectionSpec;
+use hangar::ui::AppMsg;
+use relm4::prelude::*;
+
+use crate::common::node_uri;
+use crate::harness::{close, drawn_rows, label_texts, launch, pump_until};
+
+const T: Duration = Duration::from_secs(10);
+
+fn launch_loaded(domains: usize, tag: &str) -> Controller<hangar::ui::App> {
+    let (uri, _dir) = node_uri(&NodeSpec::with_domains(domains), tag);
+    let c = launch(vec![ConnectionSpec::new(uri)]);
+    pump_until(T, "the host is listed", || {
+        c.model().hosts[0].store.status == ConnectionStatus::Live
+    });
+    // Let GTK lay out and draw the rows.
+    pump_until(T, "rows drawn", || {
+        !drawn_rows(&c.model().list.view).is_empty()
+    });
+    c
+}
+
+/// The drawn row whose first cell is `name`.
+fn row_of(c: &Controller<hangar::ui::App>, name: &str) -> Option<Vec<String>> {
+    drawn_rows(&c.model().list.view)
+        .into_iter()
+        .find(|r| r.first().map(String::as_str) == Some(name))
+}
+
+pub fn the_list_shows_every_machine_of_the_host() {
+    let c = launch_loaded(12, "ui-list");
+    let m = c.model();
+    assert_eq!(m.hosts[0].domains.len(), 12);
+    assert_eq!(m.list.selection.n_items(), 12);
+    // Sorted by name; vm-10 is shut off, vm-9 paused, vm-1 running with 2 vCPUs, 512 MiB.
+    assert_eq!(
+        row_of(&c, "vm-1").unwrap(),
+        vec!["vm-1", "Running", "2", "512 MiB"]
+    );
+    assert_eq!(row_of(&c, "vm-10").unwrap()[1], "Shut off");
+    assert_eq!(row_of(&c, "vm-9").unwrap()[1], "Paused");
+    let sidebar = label_texts(&m.hosts[0].row.row);
+    assert!(
+        sidebar.iter().any(|t| t == "12 machines, 8 running"),
+        "sidebar says {sidebar:?}"
+    );
+    drop(m);
+    close(c);
+}
+
+pub fn start_button_starts_the_selected_machine() {
+    let c = launch_loaded(10, "ui-start");
+    {
+        let m = c.model();
+        assert!(m.list.select_by_name("vm-10"));
+    }
+    pump_until(T, "actions follow the selection", || {
+        c.model()
+            .power
+            .button(DomainAction::Start)
+            .unwrap()
+            .is_sensitive()
+    });
+    {
+        let m = c.model();
+        assert!(!m
+            .power
+            .button(DomainAction::Shutdown)
+            .unwrap()
+            .is_sensitive());
+        assert!(!m.power.button(DomainAction::Resume).unwrap().is_sensitive());
+        // A real click on the real button.
+        m.power.button(DomainAction::Start).unwrap().emit_clicked();
+    }
+    pump_until(T, "vm-10 shows Running", || {
+        row_of(&c, "vm-10").is_some_and(|r| r[1] == "Running")
+    });
+    pump_until(T, "Start greys out, Shut Down lights up", || {
+        let m = c.model();
+        !m.power.button(DomainAction::Start).unwrap().is_sensitive()
+            && m.power
+                .button(DomainAction::Shutdown)
+                .unwrap()
+                .is_sensitive()
+    });
+    close(c);
+}
+
+pub fn a_change_by_another_client_updates_its_row() {
+    let c = launch_loaded(5, "ui-foreign");
+    let handle = c.model().hosts[0].handle.clone();
+    let before_vm2 = row_of(&c, "vm-2").unwrap();
+    // The window's own worker connection is the only way into this private test
+    // hypervisor, so the "other client" borrows it for a raw libvirt call.
+    handle
+        .call(|conn| Ok(conn.lookup_domain_by_name("vm-1")?.destroy()?))
+        .unwrap();
+    pump_until(T, "vm-1 shows Shut off", || {
+        row_of(&c, "vm-1").is_some_and(|r| r[1] == "Shut off")
+    });
+    assert_eq!(
+        row_of(&c, "vm-2").unwrap(),
+        before_vm2,
+        "other rows are untouched"
+    );
+
+    let xml = "<domain type='test'><name>newcomer</name><memory unit='MiB'>256</memory>\
+               <vcpu>3</vcpu><os><type>hvm</type></os></domain>";
+    handle
+        .call(move |conn| Ok(conn.define_domain_xml(xml).map(|_| ())?))
+        .unwrap();
+    pump_until(T, "a defined machine appears", || {
+        row_of(&c, "newcomer").is_some()
+    });
+    assert_eq!(
+        row_of(&c, "newcomer").unwrap(),
+        vec!["newcomer", "Shut off", "3", "256 MiB"]
+    );
+    handle
+        .call(|conn| Ok(conn.lookup_domain_by_name("newcomer")?.undefine()?))
+        .unwrap();
+    pump_until(T, "an undefined machine disappears", || {
+        row_of(&c, "newcomer").is_none()
+    });
+    assert_eq!(c.model().list.selection.n_items(), 5);
+    close(c);
+}
+
+pub fn a_refused_action_is_reported_to_the_person() {
+    let c = launch_loaded(3, "ui-refused");
+    let handle = c.model().hosts[0].handle.clone();
+    assert!(c.model().list.select_by_name("vm-2"));
+    // Someone else stops vm-2; before its event is processed the person presses
+    // Shut Down, which libvirt refuses.
+    handle
+        .call(|conn| Ok(conn.lookup_domain_by_name("vm-2")?.destroy()?))
+        .unwrap();
+    c.emit(AppMsg::Power(DomainAction::Shutdown));
+    pump_until(T, "a toast with libvirt's reason", || {
+        c.model().last_toast.is_some()
+    });
+    let toast = c.model().last_toast.clone().unwrap();
+    assert!(
+        toast.contains("vm-2") && toast.contains("not running"),
+        "toast: {toast}"
+    );
+    pump_until(T, "vm-2 shows Shut off", || {
+        row_of(&c, "vm-2").is_some_and(|r| r[1] == "Shut off")
+    });
+    close(c);
+}
+
+pub fn an_unreachable_host_shows_why() {
+    let c = launch(vec![ConnectionSpec::new("test:///no/such/node-file.xml")]);
+    pump_until(T, "the host fails", || {
+        matches!(c.model().hosts[0].store.status, ConnectionStatus::Failed(_))
+    });
+    let texts = label_texts(c.widget());
+    assert!(
+        texts.iter().any(|t| t == "Could Not Connect"),
+        "labels: {texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.contains("/no/such/node-file.xml")),
+        "the reason names the file: {texts:?}"
+    );
+    close(c);
+}

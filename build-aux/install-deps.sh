@@ -12,9 +12,10 @@ export DEBIAN_FRONTEND=noninteractive
 build_pkgs=(build-essential pkg-config libgtk-4-dev libvte-2.91-gtk4-dev libadwaita-1-dev
   libvirt-dev libgtksourceview-5-dev meson ninja-build gettext desktop-file-utils
   libglib2.0-bin curl ca-certificates)
-run_pkgs=(libvirt-clients libvirt-daemon xvfb xauth libgl1-mesa-dri dbus)
-test_pkgs=(libvirt-daemon-system at-spi2-core python3-pyatspi gir1.2-atspi-2.0
-  imagemagick appstream-util busybox-static cpio linux-image-amd64 util-linux)
+# The libvirt test driver (the demo) lives in the client library: no daemon needed to run.
+run_pkgs=(libvirt-clients libgl1-mesa-dri dbus)
+test_pkgs=(libvirt-daemon-system xvfb xauth at-spi2-core python3-pyatspi gir1.2-atspi-2.0
+  imagemagick appstream-util busybox-static cpio linux-image-amd64 util-linux dnsmasq-base)
 
 missing=()
 want=("${build_pkgs[@]}" "${run_pkgs[@]}")
@@ -44,6 +45,8 @@ if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
   export PATH="$HOME/.cargo/bin:$PATH"
 fi
 if ! command -v cargo >/dev/null 2>&1; then
-  echo "install-deps: installing the Rust toolchain through rustup"
-  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+  # Debian's own rustc is too old for gtk4-rs; rustup is the supported way.
+  echo "install-deps: no cargo found. Install Rust 1.80 or newer with rustup (https://rustup.rs)," >&2
+  echo "then run this again." >&2
+  exit 1
 fi

@@ -12,3 +12,4 @@ pub mod process_clock;
 pub mod startup;
 pub mod store;
 pub mod worker;
+pub mod xml;

@@ -5,14 +5,17 @@ use adw::prelude::*;
 use gettextrs::gettext;
 use relm4::prelude::*;
 
+use super::host_content::HostContent;
 use super::host_view::HostView;
 use super::load_report::LoadReport;
 use super::machines::machine_list::MachineList;
+use super::machines::page::MachinesPage;
 use super::machines::power_actions::PowerActions;
-use super::main_content::MainContent;
+use super::networks::page::NetworksPage;
+use super::storage::page::StoragePage;
 use crate::core::domain_action::DomainAction;
 use crate::core::error::UserError;
-use crate::core::store::ConnectionStatus;
+use crate::core::store::{ConnectionStatus, StoreChange};
 use crate::core::worker::{ConnectionHandle, WorkerEvent};
 
 /// What the window starts with. The workers are already running (they were started
@@ -43,11 +46,13 @@ pub enum AppMsg {
 pub struct App {
     pub hosts: Vec<HostView>,
     pub selected_host: usize,
-    pub list: MachineList,
+    pub machines: MachinesPage,
+    pub networks: NetworksPage,
+    pub storage: StoragePage,
     pub power: PowerActions,
-    content: MainContent,
+    content: HostContent,
     toasts: adw::ToastOverlay,
-    title: adw::WindowTitle,
+    title: adw::ViewSwitcherTitle,
     sidebar: gtk::ListBox,
     load_report: Option<LoadReport>,
     /// The text of the last toast shown, for the person's "what just happened" and
@@ -78,14 +83,48 @@ impl Component for App {
         window: Self::Root,
         sender: ComponentSender<Self>,
     ) -> ComponentParts<Self> {
-        let list = MachineList::new();
+        let machines = MachinesPage::new();
+        let networks = NetworksPage::new();
+        let storage = StoragePage::new();
+        let content = {
+            let sender = sender.clone();
+            HostContent::new(move || sender.input(AppMsg::Reconnect))
+        };
+        content.add_page(
+            &machines.root,
+            "machines",
+            &gettext("Machines"),
+            "computer-symbolic",
+        );
+        content.add_page(
+            &networks.root,
+            "networks",
+            &gettext("Networks"),
+            "network-workgroup-symbolic",
+        );
+        content.add_page(
+            &storage.root,
+            "storage",
+            &gettext("Storage"),
+            "drive-harddisk-symbolic",
+        );
         let power = {
             let sender = sender.clone();
             PowerActions::new(move |action| sender.input(AppMsg::Power(action)))
         };
-        let title = adw::WindowTitle::new(&gettext("Hangar"), "");
+        let title = adw::ViewSwitcherTitle::builder()
+            .title(gettext("Hangar"))
+            .stack(&content.pages)
+            .build();
         let header = adw::HeaderBar::builder().title_widget(&title).build();
         header.pack_start(&power.container);
+        // Below the switcher's width the pages move to a bar at the bottom.
+        let switcher_bar = adw::ViewSwitcherBar::builder()
+            .stack(&content.pages)
+            .build();
+        title
+            .bind_property("title-visible", &switcher_bar, "reveal")
+            .build();
 
         let sidebar = gtk::ListBox::builder()
             .selection_mode(gtk::SelectionMode::Browse)
@@ -110,13 +149,12 @@ impl Component for App {
             .width_request(220)
             .build();
 
-        let content = {
-            let sender = sender.clone();
-            MainContent::new(&list, move || sender.input(AppMsg::Reconnect))
-        };
+        let content_box = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        content_box.append(&content.root);
+        content_box.append(&switcher_bar);
         let paned = gtk::Paned::builder()
             .start_child(&sidebar_scroll)
-            .end_child(&content.root)
+            .end_child(&content_box)
             .position(240)
             .shrink_start_child(false)
             .resize_start_child(false)
@@ -131,9 +169,12 @@ impl Component for App {
 
         {
             let sender = sender.clone();
-            list.selection.connect_selection_changed(move |_, _, _| {
-                sender.input(AppMsg::SelectionChanged);
-            });
+            machines
+                .list
+                .selection
+                .connect_selection_changed(move |_, _, _| {
+                    sender.input(AppMsg::SelectionChanged);
+                });
         }
         {
             let sender = sender.clone();
@@ -165,7 +206,9 @@ impl Component for App {
         let mut model = App {
             hosts,
             selected_host: 0,
-            list,
+            machines,
+            networks,
+            storage,
             power,
             content,
             toasts,
@@ -235,16 +278,47 @@ impl App {
     }
 
     fn apply(&mut self, ev: WorkerEvent) {
-        let Some(host) = self.hosts.iter_mut().find(|h| h.handle.id == ev.connection) else {
+        let Some(index) = self.hosts.iter().position(|h| h.handle.id == ev.connection) else {
             return;
         };
-        host.apply(ev.update);
+        let host = &mut self.hosts[index];
+        let change = host.apply(ev.update);
+        if index != self.selected_host {
+            return;
+        }
+        match &change {
+            StoreChange::Reloaded => {
+                self.networks.show(host.store.networks.values());
+                self.storage.show(host.store.pools.values());
+            }
+            StoreChange::NetworkChanged(uuid) => {
+                if let Some(n) = host.store.networks.get(uuid) {
+                    self.networks.changed(n);
+                }
+            }
+            StoreChange::NetworkRemoved(uuid) => self.networks.removed(uuid),
+            StoreChange::PoolChanged(uuid) => {
+                if let Some(p) = host.store.pools.get(uuid) {
+                    self.storage.changed(p);
+                }
+            }
+            StoreChange::PoolRemoved(uuid) => self.storage.removed(uuid),
+            _ => {}
+        }
+    }
+
+    pub fn list(&self) -> &MachineList {
+        &self.machines.list
     }
 
     fn show_host(&mut self, index: usize) {
         self.selected_host = index;
-        let store = self.hosts.get(index).map(|h| &h.domains.store);
-        self.list.show(store);
+        let host = self.hosts.get(index);
+        self.machines.list.show(host.map(|h| &h.domains.store));
+        if let Some(host) = host {
+            self.networks.show(host.store.networks.values());
+            self.storage.show(host.store.pools.values());
+        }
         self.refresh_selected();
     }
 
@@ -257,6 +331,7 @@ impl App {
         };
         self.title.set_subtitle(&host.display_name());
         self.content.show_host(host);
+        self.machines.set_has_rows(!host.domains.is_empty());
         self.refresh_actions();
     }
 
@@ -265,14 +340,14 @@ impl App {
             .hosts
             .get(self.selected_host)
             .is_some_and(|h| h.store.status == ConnectionStatus::Live);
-        self.power.refresh(&self.list.selected(), online);
+        self.power.refresh(&self.machines.list.selected(), online);
     }
 
     fn run_power_action(&self, action: DomainAction, sender: &ComponentSender<Self>) {
         let Some(host) = self.hosts.get(self.selected_host) else {
             return;
         };
-        for machine in self.list.selected() {
+        for machine in self.machines.list.selected() {
             if !action.allowed_in(machine.state()) {
                 continue;
             }

@@ -2,11 +2,13 @@
 //! through a connection handle; none of them calls libvirt itself.
 
 pub mod app;
+pub mod host_content;
 pub mod host_view;
 pub mod load_report;
 pub mod machines;
-pub mod main_content;
+pub mod networks;
 pub mod sidebar;
+pub mod storage;
 
 use std::sync::Arc;
 

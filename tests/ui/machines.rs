@@ -23,14 +23,14 @@ fn launch_loaded(domains: usize, tag: &str) -> Controller<hangar::ui::App> {
     });
     // Let GTK lay out and draw the rows.
     pump_until(T, "rows drawn", || {
-        !drawn_rows(&c.model().list.view).is_empty()
+        !drawn_rows(&c.model().list().view).is_empty()
     });
     c
 }
 
 /// The drawn row whose first cell is `name`.
 fn row_of(c: &Controller<hangar::ui::App>, name: &str) -> Option<Vec<String>> {
-    drawn_rows(&c.model().list.view)
+    drawn_rows(&c.model().list().view)
         .into_iter()
         .find(|r| r.first().map(String::as_str) == Some(name))
 }
@@ -39,7 +39,7 @@ pub fn the_list_shows_every_machine_of_the_host() {
     let c = launch_loaded(12, "ui-list");
     let m = c.model();
     assert_eq!(m.hosts[0].domains.len(), 12);
-    assert_eq!(m.list.selection.n_items(), 12);
+    assert_eq!(m.list().selection.n_items(), 12);
     // Sorted by name; vm-10 is shut off, vm-9 paused, vm-1 running with 2 vCPUs, 512 MiB.
     assert_eq!(
         row_of(&c, "vm-1").unwrap(),
@@ -60,7 +60,7 @@ pub fn start_button_starts_the_selected_machine() {
     let c = launch_loaded(10, "ui-start");
     {
         let m = c.model();
-        assert!(m.list.select_by_name("vm-10"));
+        assert!(m.list().select_by_name("vm-10"));
     }
     pump_until(T, "actions follow the selection", || {
         c.model()
@@ -130,14 +130,14 @@ pub fn a_change_by_another_client_updates_its_row() {
     pump_until(T, "an undefined machine disappears", || {
         row_of(&c, "newcomer").is_none()
     });
-    assert_eq!(c.model().list.selection.n_items(), 5);
+    assert_eq!(c.model().list().selection.n_items(), 5);
     close(c);
 }
 
 pub fn a_refused_action_is_reported_to_the_person() {
     let c = launch_loaded(3, "ui-refused");
     let handle = c.model().hosts[0].handle.clone();
-    assert!(c.model().list.select_by_name("vm-2"));
+    assert!(c.model().list().select_by_name("vm-2"));
     // Someone else stops vm-2; before its event is processed the person presses
     // Shut Down, which libvirt refuses.
     handle

@@ -115,7 +115,11 @@ fn text_column(title: &str, property: &'static str, is_name: bool) -> gtk::Colum
     let factory = gtk::SignalListItemFactory::new();
     factory.connect_setup(move |_, item| {
         let item = item.downcast_ref::<gtk::ListItem>().expect("a ListItem");
-        let label = gtk::Label::builder().xalign(0.0).build();
+        let label = gtk::Label::builder()
+            .xalign(0.0)
+            .margin_top(8)
+            .margin_bottom(8)
+            .build();
         if is_name {
             label.set_ellipsize(gtk::pango::EllipsizeMode::End);
             label.add_css_class("heading");
@@ -138,6 +142,8 @@ fn state_column() -> gtk::ColumnViewColumn {
     factory.connect_setup(|_, item| {
         let item = item.downcast_ref::<gtk::ListItem>().expect("a ListItem");
         let cell = gtk::Box::new(gtk::Orientation::Horizontal, 6);
+        cell.set_margin_top(8);
+        cell.set_margin_bottom(8);
         let icon = gtk::Image::new();
         icon.set_accessible_role(gtk::AccessibleRole::Presentation);
         let label = gtk::Label::builder().xalign(0.0).build();

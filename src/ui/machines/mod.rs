@@ -3,4 +3,5 @@
 pub mod domain_list_model;
 pub mod domain_object;
 pub mod machine_list;
+pub mod page;
 pub mod power_actions;

@@ -1,28 +1,24 @@
-//! The right-hand side: the machines table, or a status page when there is nothing
-//! to list (connecting, failed, no machines), and a notice while a host is away.
+//! The right-hand side for the selected host: a status page while it connects or when
+//! it failed, else the pages (Machines, Networks, Storage), with a notice on top while
+//! the host is away and Hangar is reconnecting.
 
 use adw::prelude::*;
 use gettextrs::gettext;
 
 use super::host_view::HostView;
-use super::machines::machine_list::MachineList;
 use crate::core::store::ConnectionStatus;
 
-pub struct MainContent {
-    pub root: gtk::Box,
-    stack: gtk::Stack,
+pub struct HostContent {
+    pub root: gtk::Stack,
+    pub pages: adw::ViewStack,
     status: adw::StatusPage,
     notice: gtk::Box,
     notice_label: gtk::Label,
     retry: gtk::Button,
 }
 
-impl MainContent {
-    pub fn new(list: &MachineList, on_reconnect: impl Fn() + Clone + 'static) -> Self {
-        let scroller = gtk::ScrolledWindow::builder()
-            .child(&list.view)
-            .vexpand(true)
-            .build();
+impl HostContent {
+    pub fn new(on_reconnect: impl Fn() + Clone + 'static) -> Self {
         let retry = gtk::Button::builder()
             .label(gettext("Try Again"))
             .halign(gtk::Align::Center)
@@ -37,9 +33,6 @@ impl MainContent {
             .child(&retry)
             .vexpand(true)
             .build();
-        let stack = gtk::Stack::new();
-        stack.add_named(&scroller, Some("list"));
-        stack.add_named(&status, Some("status"));
 
         let notice_label = gtk::Label::builder()
             .xalign(0.0)
@@ -56,17 +49,28 @@ impl MainContent {
         notice.append(&reconnect);
         notice.set_visible(false);
 
-        let root = gtk::Box::new(gtk::Orientation::Vertical, 0);
-        root.append(&notice);
-        root.append(&stack);
-        MainContent {
+        let pages = adw::ViewStack::new();
+        pages.set_vexpand(true);
+        let with_notice = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        with_notice.append(&notice);
+        with_notice.append(&pages);
+
+        let root = gtk::Stack::new();
+        root.add_named(&with_notice, Some("pages"));
+        root.add_named(&status, Some("status"));
+        HostContent {
             root,
-            stack,
+            pages,
             status,
             notice,
             notice_label,
             retry,
         }
+    }
+
+    pub fn add_page(&self, child: &impl IsA<gtk::Widget>, name: &str, title: &str, icon: &str) {
+        self.pages
+            .add_titled_with_icon(child, Some(name), title, icon);
     }
 
     pub fn show_no_connections(&self) {
@@ -80,10 +84,10 @@ impl MainContent {
     }
 
     pub fn show_host(&self, host: &HostView) {
-        let empty = host.domains.is_empty();
         self.notice.set_visible(false);
+        let never_listed = host.domains.is_empty() && host.store.networks.is_empty();
         match &host.store.status {
-            ConnectionStatus::Connecting | ConnectionStatus::Connected if empty => self
+            ConnectionStatus::Connecting | ConnectionStatus::Connected if never_listed => self
                 .show_status(
                     "content-loading-symbolic",
                     &gettext("Connecting"),
@@ -102,15 +106,9 @@ impl MainContent {
                         .replace("{reason}", &e.message),
                 );
                 self.notice.set_visible(true);
-                self.stack.set_visible_child_name("list");
+                self.root.set_visible_child_name("pages");
             }
-            ConnectionStatus::Live if empty => self.show_status(
-                "computer-symbolic",
-                &gettext("No Virtual Machines"),
-                &gettext("This host has no virtual machines yet."),
-                false,
-            ),
-            _ => self.stack.set_visible_child_name("list"),
+            _ => self.root.set_visible_child_name("pages"),
         }
     }
 
@@ -119,6 +117,6 @@ impl MainContent {
         self.status.set_title(title);
         self.status.set_description(Some(description));
         self.retry.set_visible(can_retry);
-        self.stack.set_visible_child_name("status");
+        self.root.set_visible_child_name("status");
     }
 }

@@ -1,0 +1,3 @@
+//! The Networks page: the host's virtual networks.
+
+pub mod page;

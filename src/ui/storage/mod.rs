@@ -1,0 +1,3 @@
+//! The Storage page: the host's storage pools.
+
+pub mod page;

@@ -12,7 +12,9 @@ use super::machines::machine_list::MachineList;
 use super::machines::page::MachinesPage;
 use super::machines::power_actions::PowerActions;
 use super::networks::page::NetworksPage;
+use super::row_trace::RowTrace;
 use super::storage::page::StoragePage;
+use super::toaster::Toaster;
 use crate::core::domain_action::DomainAction;
 use crate::core::error::UserError;
 use crate::core::store::{ConnectionStatus, StoreChange};
@@ -51,13 +53,11 @@ pub struct App {
     pub storage: StoragePage,
     pub power: PowerActions,
     content: HostContent,
-    toasts: adw::ToastOverlay,
+    pub toaster: Toaster,
+    row_trace: Option<RowTrace>,
     title: adw::ViewSwitcherTitle,
     sidebar: gtk::ListBox,
     load_report: Option<LoadReport>,
-    /// The text of the last toast shown, for the person's "what just happened" and
-    /// for tests (libadwaita 1.2 cannot list the toasts of an overlay).
-    pub last_toast: Option<String>,
 }
 
 pub struct AppWidgets {}
@@ -83,9 +83,11 @@ impl Component for App {
         window: Self::Root,
         sender: ComponentSender<Self>,
     ) -> ComponentParts<Self> {
+        let toasts = adw::ToastOverlay::new();
+        let toaster = Toaster::new(&toasts);
         let machines = MachinesPage::new();
-        let networks = NetworksPage::new();
-        let storage = StoragePage::new();
+        let networks = NetworksPage::new(toaster.clone());
+        let storage = StoragePage::new(toaster.clone());
         let content = {
             let sender = sender.clone();
             HostContent::new(move || sender.input(AppMsg::Reconnect))
@@ -163,7 +165,6 @@ impl Component for App {
         let layout = gtk::Box::new(gtk::Orientation::Vertical, 0);
         layout.append(&header);
         layout.append(&paned);
-        let toasts = adw::ToastOverlay::new();
         toasts.set_child(Some(&layout));
         window.set_content(Some(&toasts));
 
@@ -211,11 +212,11 @@ impl Component for App {
             storage,
             power,
             content,
-            toasts,
+            toaster,
             title,
             sidebar,
             load_report,
-            last_toast: None,
+            row_trace: RowTrace::from_env(),
         };
         if let Some(first) = model.sidebar.row_at_index(0) {
             model.sidebar.select_row(Some(&first));
@@ -250,7 +251,7 @@ impl Component for App {
                     .replace("{action}", &action.label().to_lowercase())
                     .replace("{machine}", &machine)
                     .replace("{reason}", &error.message);
-                self.toast(text);
+                self.toaster.show(text);
             }
             AppMsg::Reconnect => {
                 if let Some(host) = self.hosts.get(self.selected_host) {
@@ -268,15 +269,6 @@ impl Component for App {
 }
 
 impl App {
-    fn toast(&mut self, text: String) {
-        let toast = adw::Toast::builder()
-            .title(gtk::glib::markup_escape_text(&text))
-            .timeout(8)
-            .build();
-        self.toasts.add_toast(toast);
-        self.last_toast = Some(text);
-    }
-
     fn apply(&mut self, ev: WorkerEvent) {
         let Some(index) = self.hosts.iter().position(|h| h.handle.id == ev.connection) else {
             return;
@@ -288,8 +280,15 @@ impl App {
         }
         match &change {
             StoreChange::Reloaded => {
-                self.networks.show(host.store.networks.values());
-                self.storage.show(host.store.pools.values());
+                self.networks
+                    .show(Some(&host.handle), host.store.networks.values());
+                self.storage
+                    .show(Some(&host.handle), host.store.pools.values());
+            }
+            StoreChange::DomainChanged(uuid) | StoreChange::DomainAdded(uuid) => {
+                if let (Some(trace), Some(d)) = (&self.row_trace, host.store.domains.get(uuid)) {
+                    trace.changed(&self.machines.list.view, &d.name, d.state.key());
+                }
             }
             StoreChange::NetworkChanged(uuid) => {
                 if let Some(n) = host.store.networks.get(uuid) {
@@ -315,10 +314,14 @@ impl App {
         self.selected_host = index;
         let host = self.hosts.get(index);
         self.machines.list.show(host.map(|h| &h.domains.store));
-        if let Some(host) = host {
-            self.networks.show(host.store.networks.values());
-            self.storage.show(host.store.pools.values());
-        }
+        self.networks.show(
+            host.map(|h| &h.handle),
+            host.iter().flat_map(|h| h.store.networks.values()),
+        );
+        self.storage.show(
+            host.map(|h| &h.handle),
+            host.iter().flat_map(|h| h.store.pools.values()),
+        );
         self.refresh_selected();
     }
 

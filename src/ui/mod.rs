@@ -4,11 +4,15 @@
 pub mod app;
 pub mod host_content;
 pub mod host_view;
+pub mod lifecycle_switch;
 pub mod load_report;
 pub mod machines;
 pub mod networks;
+pub mod reply;
+pub mod row_trace;
 pub mod sidebar;
 pub mod storage;
+pub mod toaster;
 
 use std::sync::Arc;
 

@@ -124,3 +124,24 @@ fn find_rows(w: &gtk::Widget, rows: &mut Vec<Vec<String>>) {
         child = c.next_sibling();
     }
 }
+
+/// The first descendant of `root` of type `T` for which `pred` holds.
+pub fn find_widget<T: IsA<gtk::Widget>>(
+    root: &impl IsA<gtk::Widget>,
+    pred: &dyn Fn(&T) -> bool,
+) -> Option<T> {
+    let w: &gtk::Widget = root.upcast_ref();
+    if let Some(t) = w.downcast_ref::<T>() {
+        if pred(t) {
+            return Some(t.clone());
+        }
+    }
+    let mut child = w.first_child();
+    while let Some(c) = child {
+        if let Some(found) = find_widget(&c, pred) {
+            return Some(found);
+        }
+        child = c.next_sibling();
+    }
+    None
+}

@@ -145,9 +145,9 @@ pub fn a_refused_action_is_reported_to_the_person() {
         .unwrap();
     c.emit(AppMsg::Power(DomainAction::Shutdown));
     pump_until(T, "a toast with libvirt's reason", || {
-        c.model().last_toast.is_some()
+        c.model().toaster.last().is_some()
     });
-    let toast = c.model().last_toast.clone().unwrap();
+    let toast = c.model().toaster.last().unwrap();
     assert!(
         toast.contains("vm-2") && toast.contains("not running"),
         "toast: {toast}"

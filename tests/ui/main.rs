@@ -2,34 +2,29 @@
 //!
 //! GTK must be initialised once, on one thread, so this target has its own `main()`
 //! (harness = false) and runs its cases in order. Each case launches a fresh window.
-//! Run with: xvfb-run -a cargo test --test ui
+//! Run with: xvfb-run -a cargo test --test ui [NAME-FILTER]
 
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
 mod machines;
+mod pages;
+
+/// `cases![module::function, …]` names each case after its function.
+macro_rules! cases {
+    ($($module:ident :: $case:ident),* $(,)?) => {
+        &[$((stringify!($case), $module::$case as fn())),*]
+    };
+}
 
 fn main() {
-    harness::run(&[
-        (
-            "the_list_shows_every_machine_of_the_host",
-            machines::the_list_shows_every_machine_of_the_host,
-        ),
-        (
-            "start_button_starts_the_selected_machine",
-            machines::start_button_starts_the_selected_machine,
-        ),
-        (
-            "a_change_by_another_client_updates_its_row",
-            machines::a_change_by_another_client_updates_its_row,
-        ),
-        (
-            "a_refused_action_is_reported_to_the_person",
-            machines::a_refused_action_is_reported_to_the_person,
-        ),
-        (
-            "an_unreachable_host_shows_why",
-            machines::an_unreachable_host_shows_why,
-        ),
+    harness::run(cases![
+        machines::the_list_shows_every_machine_of_the_host,
+        machines::start_button_starts_the_selected_machine,
+        machines::a_change_by_another_client_updates_its_row,
+        machines::a_refused_action_is_reported_to_the_person,
+        machines::an_unreachable_host_shows_why,
+        pages::switching_a_network_off_stops_it_and_the_row_follows,
+        pages::a_pool_switch_that_libvirt_refuses_snaps_back_with_the_reason,
     ]);
 }

@@ -1,25 +1,34 @@
 //! A boxed list of the host's storage pools, each with a usage bar.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use adw::prelude::*;
 use gettextrs::gettext;
 
 use crate::core::model::PoolSummary;
+use crate::core::worker::ConnectionHandle;
+use crate::ui::lifecycle_switch::{lifecycle_switch, show_state};
+use crate::ui::toaster::Toaster;
 
 struct PoolRow {
     row: adw::ActionRow,
     bar: gtk::LevelBar,
+    active: gtk::Switch,
 }
 
 pub struct StoragePage {
     pub root: gtk::Stack,
     list: gtk::ListBox,
+    /// The host shown, for the actions this page runs.
+    handle: Rc<RefCell<Option<ConnectionHandle>>>,
+    toaster: Toaster,
     rows: HashMap<String, PoolRow>,
 }
 
 impl StoragePage {
-    pub fn new() -> Self {
+    pub fn new(toaster: Toaster) -> Self {
         let list = gtk::ListBox::builder()
             .selection_mode(gtk::SelectionMode::None)
             .valign(gtk::Align::Start)
@@ -46,15 +55,22 @@ impl StoragePage {
         StoragePage {
             root,
             list,
+            handle: Rc::default(),
+            toaster,
             rows: HashMap::new(),
         }
     }
 
-    pub fn show<'a>(&mut self, pools: impl Iterator<Item = &'a PoolSummary>) {
+    pub fn show<'a>(
+        &mut self,
+        handle: Option<&ConnectionHandle>,
+        pools: impl Iterator<Item = &'a PoolSummary>,
+    ) {
         for r in self.rows.values() {
             self.list.remove(&r.row);
         }
         self.rows.clear();
+        self.handle.replace(handle.cloned());
         for p in pools {
             self.changed(p);
         }
@@ -62,6 +78,7 @@ impl StoragePage {
     }
 
     pub fn changed(&mut self, p: &PoolSummary) {
+        let (list, handle, toaster) = (&self.list, &self.handle, &self.toaster);
         let entry = self.rows.entry(p.uuid.clone()).or_insert_with(|| {
             let row = adw::ActionRow::new();
             row.add_prefix(&gtk::Image::from_icon_name("drive-harddisk-symbolic"));
@@ -72,8 +89,14 @@ impl StoragePage {
                 .valign(gtk::Align::Center)
                 .build();
             row.add_suffix(&bar);
-            self.list.append(&row);
-            PoolRow { row, bar }
+            let active = lifecycle_switch(
+                toaster.clone(),
+                &gettext("Active: {name}").replace("{name}", &p.name),
+                start_stop(handle.clone(), p.uuid.clone()),
+            );
+            row.add_suffix(&active);
+            list.append(&row);
+            PoolRow { row, bar, active }
         });
         entry.row.set_title(&gtk::glib::markup_escape_text(&p.name));
         entry.row.set_widget_name(&p.name);
@@ -85,6 +108,7 @@ impl StoragePage {
         };
         entry.bar.set_value(used.clamp(0.0, 1.0));
         entry.bar.set_visible(p.active);
+        show_state(&entry.active, p.active);
         self.list.invalidate_sort();
         self.update_empty();
     }
@@ -105,10 +129,24 @@ impl StoragePage {
     }
 }
 
-impl Default for StoragePage {
-    fn default() -> Self {
-        Self::new()
-    }
+/// `virsh pool-start` / `pool-destroy` on the worker.
+fn start_stop(
+    handle: Rc<RefCell<Option<ConnectionHandle>>>,
+    uuid: String,
+) -> Box<crate::ui::lifecycle_switch::Toggle> {
+    Box::new(move |on, reply| {
+        let Some(h) = handle.borrow().clone() else {
+            return;
+        };
+        let uuid = uuid.clone();
+        h.run(
+            move |conn| {
+                let pool = conn.lookup_storage_pool_by_uuid_string(&uuid)?;
+                Ok(if on { pool.create(0)? } else { pool.destroy()? })
+            },
+            reply,
+        );
+    })
 }
 
 fn pool_subtitle(p: &PoolSummary) -> String {

@@ -134,7 +134,12 @@ fn start_stop(
         h.run(
             move |conn| {
                 let net = conn.lookup_network_by_uuid_string(&uuid)?;
-                Ok(if on { net.create()? } else { net.destroy()? })
+                if on {
+                    net.create()?;
+                } else {
+                    net.destroy()?;
+                }
+                Ok(())
             },
             reply,
         );

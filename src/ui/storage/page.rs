@@ -142,7 +142,12 @@ fn start_stop(
         h.run(
             move |conn| {
                 let pool = conn.lookup_storage_pool_by_uuid_string(&uuid)?;
-                Ok(if on { pool.create(0)? } else { pool.destroy()? })
+                if on {
+                    pool.create(0)?;
+                } else {
+                    pool.destroy()?;
+                }
+                Ok(())
             },
             reply,
         );

@@ -18,6 +18,12 @@ bash build-aux/install-deps.sh test
 step "building (once, for every test target)"
 cargo build --locked --all-targets
 
+step "starting a local libvirtd for the tests that need a real hypervisor"
+bash tests/support/libvirtd.sh start
+# Tests that need the real libvirtd (and root) run only when this is set; here it is,
+# so they run and any failure fails the suite.
+export HANGAR_REAL_LIBVIRT=1
+
 step "unit, core and UI tests (UI under Xvfb)"
 xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- cargo test --locked --all-targets
 

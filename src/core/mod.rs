@@ -1,6 +1,7 @@
 //! Hangar's core: libvirt, XML and planning, with no GTK anywhere below this module.
 //! It is used by the window, by the tests and by the benchmark alike.
 
+pub mod details;
 pub mod domain_action;
 pub mod error;
 pub mod event_loop;

@@ -1,0 +1,137 @@
+//! The details view's data and settings against libvirt's test driver: what
+//! `virsh dominfo`, `domblklist`, `domiflist`, `autostart`, `setvcpus`, `setmem` and
+//! `edit` do, through Hangar's core.
+
+mod common;
+
+use common::{node_uri, Host};
+use hangar::core::details::{self, When};
+use hangar::core::error::ErrorKind;
+use hangar::core::node_file::NodeSpec;
+
+fn loaded(tag: &str) -> (Host, std::path::PathBuf) {
+    let (uri, dir) = node_uri(&NodeSpec::with_domains(10), tag);
+    let mut host = Host::open(&uri);
+    host.until_loaded();
+    (host, dir)
+}
+
+fn uuid_of(host: &Host, name: &str) -> String {
+    host.store.domain_by_name(name).unwrap().uuid.clone()
+}
+
+#[test]
+fn details_show_what_dominfo_domblklist_and_domiflist_show() {
+    let (host, _d) = loaded("det-info");
+    let uuid = uuid_of(&host, "vm-1");
+    let d = host.handle.call(move |c| details::fetch(c, &uuid)).unwrap();
+    assert_eq!(d.summary.name, "vm-1");
+    assert!(d.persistent);
+    assert_eq!(d.live.domain_type, "test");
+    assert_eq!(d.live.disks.len(), 1);
+    let disk = &d.live.disks[0];
+    assert_eq!(disk.target_dev.as_deref(), Some("vda"));
+    assert_eq!(disk.format.as_deref(), Some("qcow2"));
+    assert_eq!(
+        disk.source.path(),
+        Some("/var/lib/libvirt/images/vm-1.qcow2")
+    );
+    assert_eq!(d.live.interfaces.len(), 1);
+    assert_eq!(
+        d.live.interfaces[0].source_network.as_deref(),
+        Some("net-1")
+    );
+    assert!(d.config_xml.contains("<name>vm-1</name>"));
+}
+
+#[test]
+fn autostart_vcpus_and_memory_change_with_the_right_scope() {
+    let (host, _d) = loaded("det-set");
+    let off = uuid_of(&host, "vm-10");
+    let u = off.clone();
+    host.handle
+        .call(move |c| {
+            let dom = c.lookup_domain_by_uuid_string(&u)?;
+            details::set_autostart(&dom, true)?;
+            details::set_vcpus(&dom, 3, When::NextBoot)?;
+            details::set_memory(&dom, 300 * 1024, When::NextBoot)
+        })
+        .unwrap();
+    let u = off.clone();
+    let d = host.handle.call(move |c| details::fetch(c, &u)).unwrap();
+    assert!(d.autostart);
+    // vm-10 is shut off: live and stored are the same definition.
+    assert_eq!(d.live.vcpus, 3, "{}", d.config_xml);
+    assert_eq!(d.live.current_memory_kib, Some(300 * 1024));
+
+    // Zero is refused before libvirt is asked.
+    let u = off.clone();
+    let err = host
+        .handle
+        .call(move |c| details::set_vcpus(&c.lookup_domain_by_uuid_string(&u)?, 0, When::NextBoot))
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Invalid);
+}
+
+#[test]
+fn edited_xml_is_saved_validated_and_refused_without_change_when_wrong() {
+    let (host, _d) = loaded("det-xml");
+    let uuid = uuid_of(&host, "vm-2");
+    let u = uuid.clone();
+    let d = host.handle.call(move |c| details::fetch(c, &u)).unwrap();
+    let original = d.config_xml.clone();
+
+    // A good edit: a title, added by hand as in `virsh edit`.
+    let edited = original.replacen(
+        "<name>vm-2</name>",
+        "<name>vm-2</name>\n  <title>Web front</title>",
+        1,
+    );
+    let (u, e) = (uuid.clone(), edited.clone());
+    host.handle
+        .call(move |c| details::define_edited_xml(c, &u, "vm-2", &e))
+        .unwrap();
+    let u = uuid.clone();
+    let after = host.handle.call(move |c| details::fetch(c, &u)).unwrap();
+    // vm-2 runs: the stored definition has the title now, the running one at next boot.
+    assert_eq!(after.config.title.as_deref(), Some("Web front"));
+    assert_eq!(after.live.title, None);
+
+    // Broken XML, a changed UUID, a rename: each refused with a message, nothing changed.
+    for (bad, expect) in [
+        (edited.replace("</domain>", ""), "XML"),
+        (
+            edited.replace(&uuid, "00000000-0000-4000-8000-00000000abcd"),
+            "UUID",
+        ),
+        (
+            edited.replace("<name>vm-2</name>", "<name>vm-2b</name>"),
+            "<name>",
+        ),
+    ] {
+        let u = uuid.clone();
+        let err = host
+            .handle
+            .call(move |c| details::define_edited_xml(c, &u, "vm-2", &bad))
+            .unwrap_err();
+        assert!(err.message.contains(expect), "{expect}: {}", err.message);
+    }
+    let u = uuid.clone();
+    let now = host.handle.call(move |c| details::fetch(c, &u)).unwrap();
+    assert_eq!(now.config.title.as_deref(), Some("Web front"));
+    assert_eq!(
+        host.store.domains.len(),
+        10,
+        "no machine was created by a bad edit"
+    );
+    let names = host
+        .handle
+        .call(|c| {
+            Ok(c.list_all_domains(0)?
+                .iter()
+                .map(|d| d.name().unwrap())
+                .collect::<Vec<_>>())
+        })
+        .unwrap();
+    assert!(!names.contains(&"vm-2b".to_string()));
+}

@@ -23,7 +23,10 @@ fn hangar(args: &[&str]) -> std::process::Output {
 /// Parses `loaded connections=C domains=D networks=N pools=P ms=T`.
 fn load_line(stdout: &[u8]) -> Vec<(String, u64)> {
     let text = String::from_utf8_lossy(stdout);
-    let line = text.lines().find(|l| l.starts_with("loaded ")).unwrap_or_else(|| panic!("no load line in {text:?}"));
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("loaded "))
+        .unwrap_or_else(|| panic!("no load line in {text:?}"));
     line.split_whitespace()
         .skip(1)
         .map(|kv| {
@@ -40,10 +43,18 @@ fn quit_after_load_counts_a_thousand_domains() {
     spec.pools = 4;
     let (uri, _dir) = node_uri(&spec, "cli-1000");
     let out = hangar(&["--connect", &uri, "--quit-after-load"]);
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let kv = load_line(&out.stdout);
     let keys: Vec<&str> = kv.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(keys, ["connections", "domains", "networks", "pools", "ms"], "the format is fixed");
+    assert_eq!(
+        keys,
+        ["connections", "domains", "networks", "pools", "ms"],
+        "the format is fixed"
+    );
     assert_eq!(kv[0].1, 1);
     assert_eq!(kv[1].1, 1000);
     assert_eq!(kv[2].1, 3);
@@ -60,20 +71,39 @@ fn two_connections_add_up_and_a_dead_one_is_reported() {
     let kv = load_line(&out.stdout);
     assert_eq!((kv[0].1, kv[1].1), (2, 12));
 
-    let out = hangar(&["-c", &a, "-c", "test:///no/such/file.xml", "--quit-after-load"]);
-    assert_eq!(out.status.code(), Some(1), "a host that failed makes the exit status 1");
+    let out = hangar(&[
+        "-c",
+        &a,
+        "-c",
+        "test:///no/such/file.xml",
+        "--quit-after-load",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a host that failed makes the exit status 1"
+    );
     let kv = load_line(&out.stdout);
     assert_eq!((kv[0].1, kv[1].1), (1, 7));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("test:///no/such/file.xml"), "the failed URI is named: {err}");
+    assert!(
+        err.contains("test:///no/such/file.xml"),
+        "the failed URI is named: {err}"
+    );
 }
 
 #[test]
 fn bad_arguments_are_refused_with_a_hint() {
-    let out = Command::new(env!("CARGO_BIN_EXE_hangar")).arg("--frobnicate").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hangar"))
+        .arg("--frobnicate")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--help"));
-    let out = Command::new(env!("CARGO_BIN_EXE_hangar")).arg("--help").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hangar"))
+        .arg("--help")
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("--connect URI"));
 }

@@ -35,6 +35,9 @@ pub enum AppMsg {
     Worker(Vec<WorkerEvent>),
     HostSelected(usize),
     SelectionChanged,
+    /// A row was activated (double click, Enter): open that machine's details.
+    OpenDetails(u32),
+    CloseDetails,
     Power(DomainAction),
     ActionFailed {
         machine: String,
@@ -85,7 +88,7 @@ impl Component for App {
     ) -> ComponentParts<Self> {
         let toasts = adw::ToastOverlay::new();
         let toaster = Toaster::new(&toasts);
-        let machines = MachinesPage::new();
+        let machines = MachinesPage::new(toaster.clone());
         let networks = NetworksPage::new(toaster.clone());
         let storage = StoragePage::new(toaster.clone());
         let content = {
@@ -179,6 +182,19 @@ impl Component for App {
         }
         {
             let sender = sender.clone();
+            machines.list.view.connect_activate(move |_, position| {
+                sender.input(AppMsg::OpenDetails(position));
+            });
+        }
+        {
+            let sender = sender.clone();
+            machines
+                .details
+                .back
+                .connect_clicked(move |_| sender.input(AppMsg::CloseDetails));
+        }
+        {
+            let sender = sender.clone();
             window.connect_close_request(move |_| {
                 sender.input(AppMsg::Close);
                 gtk::glib::Propagation::Proceed
@@ -241,6 +257,8 @@ impl Component for App {
             }
             AppMsg::HostSelected(index) => self.show_host(index),
             AppMsg::SelectionChanged => self.refresh_actions(),
+            AppMsg::OpenDetails(position) => self.open_details(position),
+            AppMsg::CloseDetails => self.machines.close_details(),
             AppMsg::Power(action) => self.run_power_action(action, &sender),
             AppMsg::ActionFailed {
                 machine,
@@ -289,6 +307,16 @@ impl App {
                 if let (Some(trace), Some(d)) = (&self.row_trace, host.store.domains.get(uuid)) {
                     trace.changed(&self.machines.list.view, &d.name, d.state.key());
                 }
+                if self.machines.details.shown_uuid().as_deref() == Some(uuid.as_str()) {
+                    self.machines.details.refresh();
+                }
+            }
+            StoreChange::DomainRemoved(uuid) => {
+                if self.machines.details.shown_uuid().as_deref() == Some(uuid.as_str()) {
+                    self.machines.close_details();
+                    self.toaster
+                        .show(gettext("The machine was deleted on the host"));
+                }
             }
             StoreChange::NetworkChanged(uuid) => {
                 if let Some(n) = host.store.networks.get(uuid) {
@@ -310,7 +338,27 @@ impl App {
         &self.machines.list
     }
 
+    fn open_details(&mut self, position: u32) {
+        let selection = &self.machines.list.selection;
+        let Some(machine) = selection
+            .item(position)
+            .and_downcast::<super::machines::domain_object::DomainObject>()
+        else {
+            return;
+        };
+        // The header's power buttons act on the selection: make it this machine.
+        selection.select_item(position, true);
+        let Some(host) = self.hosts.get(self.selected_host) else {
+            return;
+        };
+        self.machines
+            .open_details(&host.handle, &machine.uuid(), &machine.name());
+    }
+
     fn show_host(&mut self, index: usize) {
+        if index != self.selected_host {
+            self.machines.close_details();
+        }
         self.selected_host = index;
         let host = self.hosts.get(index);
         self.machines.list.show(host.map(|h| &h.domains.store));

@@ -2,6 +2,7 @@
 //! through a connection handle; none of them calls libvirt itself.
 
 pub mod app;
+pub mod details;
 pub mod host_content;
 pub mod host_view;
 pub mod lifecycle_switch;

@@ -6,6 +6,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod details;
 mod harness;
 mod machines;
 mod pages;
@@ -26,5 +27,7 @@ fn main() {
         machines::an_unreachable_host_shows_why,
         pages::switching_a_network_off_stops_it_and_the_row_follows,
         pages::a_pool_switch_that_libvirt_refuses_snaps_back_with_the_reason,
+        details::activating_a_row_shows_its_details_and_they_follow_events,
+        details::autostart_and_xml_edits_reach_libvirt_and_bad_xml_changes_nothing,
     ]);
 }

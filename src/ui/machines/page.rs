@@ -1,16 +1,25 @@
-//! The Machines page: the table, or a status page when the host has no machines.
+//! The Machines page: the table, a status page when the host has no machines, and the
+//! details of one machine when it is opened.
+
+use std::rc::Rc;
 
 use gettextrs::gettext;
+use gtk::prelude::*;
 
 use super::machine_list::MachineList;
+use crate::core::worker::ConnectionHandle;
+use crate::ui::details::view::DetailsView;
+use crate::ui::toaster::Toaster;
 
 pub struct MachinesPage {
     pub root: gtk::Stack,
     pub list: MachineList,
+    pub details: Rc<DetailsView>,
+    has_rows: std::cell::Cell<bool>,
 }
 
 impl MachinesPage {
-    pub fn new() -> Self {
+    pub fn new(toaster: Toaster) -> Self {
         let list = MachineList::new();
         let scroller = gtk::ScrolledWindow::builder()
             .child(&list.view)
@@ -21,21 +30,43 @@ impl MachinesPage {
             .title(gettext("No Virtual Machines"))
             .description(gettext("This host has no virtual machines yet."))
             .build();
+        let details = DetailsView::new(toaster);
         let root = gtk::Stack::new();
+        root.set_transition_type(gtk::StackTransitionType::SlideLeftRight);
         root.add_named(&scroller, Some("list"));
         root.add_named(&empty, Some("empty"));
-        MachinesPage { root, list }
+        root.add_named(&details.root, Some("details"));
+        MachinesPage {
+            root,
+            list,
+            details,
+            has_rows: std::cell::Cell::new(true),
+        }
     }
 
-    /// Shows the table, or the empty state when `has_rows` is false.
+    /// Shows the table, or the empty state when `has_rows` is false (unless a
+    /// machine's details are open).
     pub fn set_has_rows(&self, has_rows: bool) {
-        self.root
-            .set_visible_child_name(if has_rows { "list" } else { "empty" });
+        self.has_rows.set(has_rows);
+        if !self.showing_details() {
+            self.root
+                .set_visible_child_name(if has_rows { "list" } else { "empty" });
+        }
     }
-}
 
-impl Default for MachinesPage {
-    fn default() -> Self {
-        Self::new()
+    pub fn showing_details(&self) -> bool {
+        self.root.visible_child_name().as_deref() == Some("details")
+    }
+
+    pub fn open_details(&self, handle: &ConnectionHandle, uuid: &str, name: &str) {
+        self.details.show(handle, uuid, name);
+        self.root.set_visible_child_name("details");
+    }
+
+    pub fn close_details(&self) {
+        self.details.hide();
+        self.root
+            .set_visible_child_name(if self.has_rows.get() { "list" } else { "empty" });
+        self.list.view.grab_focus();
     }
 }

@@ -1,0 +1,6 @@
+//! A machine's details: overview and settings, hardware, and its XML.
+
+pub mod hardware;
+pub mod overview;
+pub mod view;
+pub mod xml_page;

@@ -1,0 +1,231 @@
+//! The details of one machine: a back button, its name, and three pages. It reads
+//! everything in one worker job, and reads again when libvirt reports a change to the
+//! machine (a lifecycle, device or metadata event), whoever made it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use adw::prelude::*;
+use gettextrs::gettext;
+
+use super::hardware::HardwarePage;
+use super::overview::{OverviewPage, OverviewRequest};
+use super::xml_page::XmlPage;
+use crate::core::details::{self, DomainDetails};
+use crate::core::error::UserError;
+use crate::core::worker::ConnectionHandle;
+use crate::ui::reply::on_main;
+use crate::ui::toaster::Toaster;
+
+struct Shown {
+    handle: ConnectionHandle,
+    uuid: String,
+    name: String,
+}
+
+pub struct DetailsView {
+    pub root: gtk::Box,
+    pub back: gtk::Button,
+    title: gtk::Label,
+    pub overview: OverviewPage,
+    pub hardware: Rc<RefCell<HardwarePage>>,
+    pub xml: Rc<XmlPage>,
+    shown: Rc<RefCell<Option<Shown>>>,
+    /// The last details read, for tests and for pages that need them later.
+    pub last: Rc<RefCell<Option<DomainDetails>>>,
+    toaster: Toaster,
+}
+
+impl DetailsView {
+    pub fn new(toaster: Toaster) -> Rc<Self> {
+        Rc::new_cyclic(|weak: &std::rc::Weak<DetailsView>| {
+            let back = gtk::Button::from_icon_name("go-previous-symbolic");
+            back.set_tooltip_text(Some(&gettext("Back to the list")));
+            back.update_property(&[gtk::accessible::Property::Label(&gettext("Back"))]);
+            let title = gtk::Label::builder().xalign(0.0).hexpand(true).build();
+            title.add_css_class("title-2");
+            let stack = adw::ViewStack::new();
+            let switcher = adw::ViewSwitcher::builder()
+                .stack(&stack)
+                .policy(adw::ViewSwitcherPolicy::Wide)
+                .build();
+            let header = gtk::Box::new(gtk::Orientation::Horizontal, 12);
+            header.set_margin_top(6);
+            header.set_margin_bottom(6);
+            header.set_margin_start(6);
+            header.set_margin_end(6);
+            header.append(&back);
+            header.append(&title);
+            header.append(&switcher);
+
+            let request = {
+                let weak = weak.clone();
+                Rc::new(move |r: OverviewRequest| {
+                    if let Some(me) = weak.upgrade() {
+                        me.run_request(r);
+                    }
+                }) as Rc<dyn Fn(OverviewRequest)>
+            };
+            let overview = OverviewPage::new(request);
+            let hardware = Rc::new(RefCell::new(HardwarePage::new()));
+            let save = {
+                let weak = weak.clone();
+                Rc::new(move |xml: String| {
+                    if let Some(me) = weak.upgrade() {
+                        me.save_xml(xml);
+                    }
+                }) as Rc<dyn Fn(String)>
+            };
+            let xml = Rc::new(XmlPage::new(save));
+            stack.add_titled_with_icon(
+                &overview.root,
+                Some("overview"),
+                &gettext("Overview"),
+                "dialog-information-symbolic",
+            );
+            stack.add_titled_with_icon(
+                &hardware.borrow().root,
+                Some("hardware"),
+                &gettext("Hardware"),
+                "drive-harddisk-symbolic",
+            );
+            stack.add_titled_with_icon(
+                &xml.root,
+                Some("xml"),
+                &gettext("XML"),
+                "text-x-generic-symbolic",
+            );
+            stack.set_vexpand(true);
+
+            let root = gtk::Box::new(gtk::Orientation::Vertical, 0);
+            root.append(&header);
+            root.append(&gtk::Separator::new(gtk::Orientation::Horizontal));
+            root.append(&stack);
+            DetailsView {
+                root,
+                back,
+                title,
+                overview,
+                hardware,
+                xml,
+                shown: Rc::default(),
+                last: Rc::default(),
+                toaster,
+            }
+        })
+    }
+
+    /// Shows the machine with `uuid` on `handle`'s host and reads its details.
+    pub fn show(self: &Rc<Self>, handle: &ConnectionHandle, uuid: &str, name: &str) {
+        self.title.set_label(name);
+        self.shown.replace(Some(Shown {
+            handle: handle.clone(),
+            uuid: uuid.into(),
+            name: name.into(),
+        }));
+        self.last.replace(None);
+        self.refresh();
+    }
+
+    pub fn shown_uuid(&self) -> Option<String> {
+        self.shown.borrow().as_ref().map(|s| s.uuid.clone())
+    }
+
+    pub fn hide(&self) {
+        self.shown.replace(None);
+    }
+
+    /// Reads the details again (after an event for this machine).
+    pub fn refresh(self: &Rc<Self>) {
+        let Some((handle, uuid)) = self
+            .shown
+            .borrow()
+            .as_ref()
+            .map(|s| (s.handle.clone(), s.uuid.clone()))
+        else {
+            return;
+        };
+        let weak = Rc::downgrade(self);
+        let asked_for = uuid.clone();
+        handle.run(
+            move |conn| details::fetch(conn, &uuid),
+            on_main(move |result: Result<DomainDetails, UserError>| {
+                let Some(me) = weak.upgrade() else { return };
+                // The person may have moved on to another machine meanwhile.
+                if me.shown_uuid().as_deref() != Some(asked_for.as_str()) {
+                    return;
+                }
+                match result {
+                    Ok(d) => me.fill(d),
+                    Err(e) => me.toaster.show(e.message),
+                }
+            }),
+        );
+    }
+
+    fn fill(&self, d: DomainDetails) {
+        self.title.set_label(&d.summary.name);
+        self.overview.show(&d);
+        self.hardware.borrow_mut().show(&d);
+        self.xml.show(&d.config_xml);
+        self.last.replace(Some(d));
+    }
+
+    fn run_request(self: &Rc<Self>, request: OverviewRequest) {
+        let Some((handle, uuid)) = self
+            .shown
+            .borrow()
+            .as_ref()
+            .map(|s| (s.handle.clone(), s.uuid.clone()))
+        else {
+            return;
+        };
+        let weak = Rc::downgrade(self);
+        handle.run(
+            move |conn| {
+                let dom = conn.lookup_domain_by_uuid_string(&uuid)?;
+                match request {
+                    OverviewRequest::Autostart(on) => details::set_autostart(&dom, on),
+                    OverviewRequest::Vcpus(n, when) => details::set_vcpus(&dom, n, when),
+                    OverviewRequest::MemoryMib(mib, when) => {
+                        details::set_memory(&dom, mib * 1024, when)
+                    }
+                }
+            },
+            on_main(move |result: Result<(), UserError>| {
+                let Some(me) = weak.upgrade() else { return };
+                if let Err(e) = result {
+                    me.toaster.show(e.message);
+                }
+                // Not every setting raises an event (autostart does not): read again.
+                me.refresh();
+            }),
+        );
+    }
+
+    fn save_xml(self: &Rc<Self>, xml: String) {
+        let Some((handle, uuid, name)) = self
+            .shown
+            .borrow()
+            .as_ref()
+            .map(|s| (s.handle.clone(), s.uuid.clone(), s.name.clone()))
+        else {
+            return;
+        };
+        let weak = Rc::downgrade(self);
+        handle.run(
+            move |conn| details::define_edited_xml(conn, &uuid, &name, &xml),
+            on_main(move |result: Result<(), UserError>| {
+                let Some(me) = weak.upgrade() else { return };
+                match result {
+                    Ok(()) => {
+                        me.xml.saved(None);
+                        me.toaster.show(gettext("Configuration saved"));
+                        me.refresh();
+                    }
+                    Err(e) => me.xml.saved(Some(&e.message)),
+                }
+            }),
+        );
+    }
+}

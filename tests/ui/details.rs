@@ -1,0 +1,148 @@
+//! A machine's details in the real window: opened by activating its row, following
+//! libvirt events, and changing settings and XML.
+
+use std::time::Duration;
+
+use adw::prelude::*;
+use hangar::core::node_file::NodeSpec;
+use hangar::core::store::ConnectionStatus;
+use hangar::core::worker::ConnectionSpec;
+use hangar::ui::App;
+use relm4::prelude::*;
+
+use crate::common::node_uri;
+use crate::harness::{close, label_texts, launch, pump_until};
+
+const T: Duration = Duration::from_secs(10);
+
+fn open(c: &Controller<App>, name: &str) {
+    let (view, pos) = {
+        let m = c.model();
+        let sel = &m.list().selection;
+        let pos = (0..sel.n_items())
+            .find(|&i| {
+                sel.item(i)
+                    .and_downcast::<hangar::ui::machines::domain_object::DomainObject>()
+                    .is_some_and(|o| o.name() == name)
+            })
+            .expect("row exists");
+        (m.list().view.clone(), pos)
+    };
+    // What a double click or Enter on the row does.
+    view.emit_by_name::<()>("activate", &[&pos]);
+    pump_until(T, "details read", || {
+        c.model()
+            .machines
+            .details
+            .last
+            .borrow()
+            .as_ref()
+            .is_some_and(|d| d.summary.name == name)
+    });
+}
+
+fn launched(tag: &str) -> Controller<App> {
+    let (uri, _dir) = node_uri(&NodeSpec::with_domains(10), tag);
+    let c = launch(vec![ConnectionSpec::new(uri)]);
+    pump_until(T, "listed", || {
+        c.model().hosts[0].store.status == ConnectionStatus::Live
+    });
+    c
+}
+
+pub fn activating_a_row_shows_its_details_and_they_follow_events() {
+    let c = launched("ui-det");
+    open(&c, "vm-10");
+    assert!(c.model().machines.showing_details());
+    let texts = label_texts(&c.model().machines.details.root);
+    assert!(
+        texts.iter().any(|t| t == "Shut off"),
+        "state shown: {texts:?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t == "vda — /var/lib/libvirt/images/vm-10.qcow2"),
+        "disk shown: {texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t == "network net-1"),
+        "NIC shown: {texts:?}"
+    );
+
+    // Someone starts it elsewhere: the details follow.
+    let handle = c.model().hosts[0].handle.clone();
+    handle
+        .call(|conn| Ok(conn.lookup_domain_by_name("vm-10")?.create()?))
+        .unwrap();
+    pump_until(T, "details say Running", || {
+        label_texts(&c.model().machines.details.root)
+            .iter()
+            .any(|t| t.starts_with("Running"))
+    });
+    // And deleted elsewhere: back to the list, with a word why.
+    handle
+        .call(|conn| {
+            let d = conn.lookup_domain_by_name("vm-10")?;
+            d.destroy()?;
+            d.undefine()?;
+            Ok(())
+        })
+        .unwrap();
+    pump_until(T, "back to the list", || {
+        !c.model().machines.showing_details()
+    });
+    assert!(c.model().toaster.last().unwrap().contains("deleted"));
+    close(c);
+}
+
+pub fn autostart_and_xml_edits_reach_libvirt_and_bad_xml_changes_nothing() {
+    let c = launched("ui-det-edit");
+    open(&c, "vm-3");
+    let details = c.model().machines.details.clone();
+
+    let switch =
+        crate::harness::find_widget::<gtk::Switch>(&details.overview.root, &|_| true).unwrap();
+    switch.set_active(true);
+    pump_until(T, "autostart on", || {
+        details.last.borrow().as_ref().is_some_and(|d| d.autostart)
+    });
+
+    let xml = details.xml.text();
+    let titled = xml.replacen(
+        "<name>vm-3</name>",
+        "<name>vm-3</name>\n  <title>Build box</title>",
+        1,
+    );
+    details.xml.set_text(&titled);
+    assert!(details.xml.save_button().is_sensitive());
+    details.xml.save_button().emit_clicked();
+    pump_until(T, "the title is stored", || {
+        details
+            .last
+            .borrow()
+            .as_ref()
+            .is_some_and(|d| d.config.title.as_deref() == Some("Build box"))
+    });
+
+    details
+        .xml
+        .set_text(&titled.replace("</domain>", "</domian>"));
+    details.xml.save_button().emit_clicked();
+    pump_until(T, "libvirt's refusal shown inline", || {
+        details.xml.error_text().is_some()
+    });
+    let handle = c.model().hosts[0].handle.clone();
+    let stored = handle
+        .call(|conn| {
+            Ok(conn
+                .lookup_domain_by_name("vm-3")?
+                .xml_desc(virt::sys::VIR_DOMAIN_XML_INACTIVE)?)
+        })
+        .unwrap();
+    assert!(
+        stored.contains("<title>Build box</title>") && stored.contains("</domain>"),
+        "unchanged: {stored}"
+    );
+    close(c);
+}

@@ -82,3 +82,63 @@ impl Host {
         });
     }
 }
+
+/// True when the real-hypervisor tests should run (tests/run-all.sh sets it, as root,
+/// with libvirtd installed). Otherwise the caller prints why it skips and returns.
+pub fn real_libvirt() -> bool {
+    if std::env::var_os("HANGAR_REAL_LIBVIRT").is_some() {
+        return true;
+    }
+    eprintln!("skipped: set HANGAR_REAL_LIBVIRT=1 (root, libvirtd installed) to run this test");
+    false
+}
+
+/// Runs one of the scripts in tests/support and returns its stdout; panics with its
+/// stderr on failure.
+pub fn support(script: &str, args: &[&str]) -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/");
+    let out = std::process::Command::new("bash")
+        .arg(format!("{path}{script}"))
+        .args(args)
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "{script} {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A second libvirtd on a private socket (tests/support/private-libvirtd.sh), stopped
+/// and wiped when dropped.
+pub struct PrivateDaemon {
+    pub dir: String,
+    pub uri: String,
+}
+
+impl PrivateDaemon {
+    pub fn start(tag: &str) -> PrivateDaemon {
+        // Unix socket paths are short: keep DIR brief.
+        let dir = format!("/tmp/hp{}{}", std::process::id() % 100_000, tag);
+        let uri = support("private-libvirtd.sh", &["start", &dir]);
+        PrivateDaemon { dir, uri }
+    }
+
+    pub fn run(&self, verb: &str) {
+        support("private-libvirtd.sh", &[verb, &self.dir]);
+    }
+}
+
+impl Drop for PrivateDaemon {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("bash")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/support/private-libvirtd.sh"
+            ))
+            .args(["stop", &self.dir])
+            .output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

@@ -1,0 +1,149 @@
+//! Connections to real daemons that die, hang and come back: the worker reports the
+//! loss, keeps what it knew, reconnects by itself and lists again; a frozen host never
+//! delays another. Needs root and libvirtd (HANGAR_REAL_LIBVIRT=1, as in CI).
+
+mod common;
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use common::{real_libvirt, Host, PrivateDaemon};
+use hangar::core::store::ConnectionStatus;
+use hangar::core::worker::Update;
+
+/// One private daemon at a time: they are heavy, and the tests time their events.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn diskless(name: &str) -> String {
+    format!(
+        "<domain type='qemu'><name>{name}</name><memory unit='MiB'>32</memory>\
+         <os><type arch='x86_64' machine='pc'>hvm</type></os></domain>"
+    )
+}
+
+#[test]
+fn a_killed_host_turns_disconnected_and_comes_back_with_its_list_ten_times() {
+    if !real_libvirt() {
+        return;
+    }
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let daemon = PrivateDaemon::start("k");
+    let mut host = Host::open(&daemon.uri);
+    host.until_loaded();
+    for name in ["alpha", "beta", "gamma"] {
+        let xml = diskless(name);
+        host.handle
+            .call(move |c| Ok(c.define_domain_xml(&xml).map(|_| ())?))
+            .unwrap();
+    }
+    host.until(Duration::from_secs(10), |_, s| s.domains.len() == 3);
+    let names = |h: &Host| {
+        let mut v: Vec<String> = h.store.domains.values().map(|d| d.name.clone()).collect();
+        v.sort();
+        v
+    };
+    for cycle in 1..=10 {
+        daemon.run("kill");
+        host.until(Duration::from_secs(20), |u, _| {
+            matches!(u, Update::Disconnected(_))
+        });
+        // Greyed, not removed: the last known machines stay listed.
+        assert_eq!(
+            names(&host),
+            ["alpha", "beta", "gamma"],
+            "cycle {cycle}: kept while away"
+        );
+        daemon.run("start");
+        host.until(Duration::from_secs(60), |u, _| {
+            matches!(u, Update::Loaded(_))
+        });
+        assert_eq!(host.store.status, ConnectionStatus::Live, "cycle {cycle}");
+        assert_eq!(
+            names(&host),
+            ["alpha", "beta", "gamma"],
+            "cycle {cycle}: listed again"
+        );
+    }
+    // Events flow again after the last reconnect.
+    host.handle
+        .call(|c| Ok(c.lookup_domain_by_name("beta")?.undefine()?))
+        .unwrap();
+    host.until(Duration::from_secs(10), |_, s| {
+        s.domain_by_name("beta").is_none()
+    });
+    for name in ["alpha", "gamma"] {
+        let _ = host
+            .handle
+            .call(move |c| Ok(c.lookup_domain_by_name(name)?.undefine()?));
+    }
+    host.handle.close();
+}
+
+#[test]
+fn a_frozen_host_does_not_delay_another_and_is_dropped_by_keepalive() {
+    if !real_libvirt() {
+        return;
+    }
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let daemon = PrivateDaemon::start("f");
+    let mut frozen = Host::open(&daemon.uri);
+    frozen.until_loaded();
+    let mut healthy = Host::open("qemu:///system");
+    healthy.until_loaded();
+
+    daemon.run("freeze");
+    // A request to the frozen host hangs in its own worker…
+    let (tx, stuck) = std::sync::mpsc::channel();
+    frozen.handle.run(
+        |c| Ok(c.list_all_domains(0)?.len()),
+        move |r| {
+            let _ = tx.send(r);
+        },
+    );
+    // …while the healthy host's events keep arriving.
+    let name = format!("hangar-frozen-test-{}", std::process::id());
+    let other = virt::connect::Connect::open(Some("qemu:///system")).unwrap();
+    let defined_at = Instant::now();
+    let dom = other.define_domain_xml(&diskless(&name)).unwrap();
+    let n = name.clone();
+    healthy.until(Duration::from_secs(10), move |_, s| {
+        s.domain_by_name(&n).is_some()
+    });
+    let latency = defined_at.elapsed();
+    assert!(
+        stuck.try_recv().is_err(),
+        "the frozen host's request is still waiting: the event did not wait for it"
+    );
+    eprintln!(
+        "healthy host's event arrived {latency:?} after define while the other host was frozen"
+    );
+    dom.undefine().unwrap();
+    let n = name.clone();
+    healthy.until(Duration::from_secs(10), move |_, s| {
+        s.domain_by_name(&n).is_none()
+    });
+
+    // Keepalive (5 s × 3) notices the hang: the frozen host turns disconnected.
+    let frozen_at = Instant::now();
+    frozen.until(Duration::from_secs(40), |u, _| {
+        matches!(u, Update::Disconnected(_))
+    });
+    eprintln!(
+        "frozen host reported disconnected after {:?}",
+        frozen_at.elapsed()
+    );
+    let answer = stuck
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the hung request is answered");
+    assert!(
+        answer.is_err(),
+        "a request to a frozen host fails rather than hangs forever"
+    );
+
+    daemon.run("thaw");
+    frozen.until(Duration::from_secs(60), |u, _| {
+        matches!(u, Update::Loaded(_))
+    });
+    frozen.handle.close();
+    healthy.handle.close();
+}

@@ -6,4 +6,5 @@ pub mod cli;
 pub mod config;
 pub mod core;
 pub mod i18n;
+pub mod settings;
 pub mod ui;

@@ -2,6 +2,7 @@ use std::process::ExitCode;
 
 use hangar::cli::{self, Parsed};
 use hangar::core::{event_loop, startup};
+use hangar::settings::AppSettings;
 use hangar::{config, i18n, ui};
 
 fn main() -> ExitCode {
@@ -24,19 +25,27 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let demo = startup::demo_file(config::PKGDATADIR);
-    let mut specs = if args.demo && args.connect.is_empty() {
+    let settings = AppSettings::load();
+    // Named hosts win; else the hosts the person asked to open at start; else the
+    // first local hypervisor that answers, or the demo.
+    // `--demo` alone opens just the demo.
+    let mut specs = if !args.connect.is_empty() {
+        startup::choose_connections(&args.connect, &demo)
+    } else if args.demo {
         Vec::new()
     } else {
-        startup::choose_connections(&args.connect, &demo)
+        startup::choose_connections(&settings.autoconnect(), &demo)
     };
     if args.demo {
         specs.push(startup::demo_spec(&demo));
     }
     // Connect while GTK starts: the workers run from here on.
-    let (hosts, updates) = ui::start_workers(specs);
+    let (connector, hosts, updates) = ui::start_workers(specs);
     ui::run(ui::AppInit {
+        connector,
         hosts,
         updates,
+        settings,
         quit_after_load: args.quit_after_load,
     });
     ExitCode::SUCCESS

@@ -20,7 +20,7 @@ label = wait("row", lambda: find(app, lambda n: n.getRoleName() == "label" and n
 click_at(label)
 time.sleep(1.0)
 PY
-  import -window root -crop 1000x640+0+0 "$OUT"
+  import -window root "$OUT"
   kill $app
 ' 2>/dev/null
 echo "wrote $out"

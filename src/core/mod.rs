@@ -12,5 +12,6 @@ pub mod node_file;
 pub mod process_clock;
 pub mod startup;
 pub mod store;
+pub mod uri;
 pub mod worker;
 pub mod xml;

@@ -18,13 +18,17 @@ use super::toaster::Toaster;
 use crate::core::domain_action::DomainAction;
 use crate::core::error::UserError;
 use crate::core::store::{ConnectionStatus, StoreChange};
-use crate::core::worker::{ConnectionHandle, WorkerEvent};
+use crate::core::worker::{ConnectionHandle, ConnectionSpec, WorkerEvent};
+use crate::settings::AppSettings;
 
 /// What the window starts with. The workers are already running (they were started
 /// before GTK, so connecting overlaps GTK's start-up); their updates wait in `updates`.
 pub struct AppInit {
+    /// Opens more connections later (Add Connection).
+    pub connector: super::Connector,
     pub hosts: Vec<ConnectionHandle>,
     pub updates: async_channel::Receiver<WorkerEvent>,
+    pub settings: AppSettings,
     /// Print the load line and quit once everything is listed and drawn.
     pub quit_after_load: bool,
 }
@@ -45,6 +49,12 @@ pub enum AppMsg {
         error: UserError,
     },
     Reconnect,
+    ShowAddConnection,
+    AddConnection {
+        uri: String,
+        autoconnect: bool,
+    },
+    RemoveSelectedConnection,
     Close,
 }
 
@@ -61,6 +71,8 @@ pub struct App {
     title: adw::ViewSwitcherTitle,
     sidebar: gtk::ListBox,
     load_report: Option<LoadReport>,
+    connector: super::Connector,
+    pub settings: AppSettings,
 }
 
 pub struct AppWidgets {}
@@ -152,13 +164,35 @@ impl Component for App {
             .child(&sidebar)
             .hscrollbar_policy(gtk::PolicyType::Never)
             .width_request(220)
+            .vexpand(true)
             .build();
+        let add_connection = icon_button("list-add-symbolic", &gettext("Add Connection"));
+        let remove_connection = icon_button("list-remove-symbolic", &gettext("Remove Connection"));
+        {
+            let sender = sender.clone();
+            add_connection.connect_clicked(move |_| sender.input(AppMsg::ShowAddConnection));
+        }
+        {
+            let sender = sender.clone();
+            remove_connection
+                .connect_clicked(move |_| sender.input(AppMsg::RemoveSelectedConnection));
+        }
+        let sidebar_actions = gtk::Box::new(gtk::Orientation::Horizontal, 6);
+        sidebar_actions.set_margin_top(6);
+        sidebar_actions.set_margin_bottom(6);
+        sidebar_actions.set_margin_start(6);
+        sidebar_actions.append(&add_connection);
+        sidebar_actions.append(&remove_connection);
+        let sidebar_box = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        sidebar_box.append(&sidebar_scroll);
+        sidebar_box.append(&gtk::Separator::new(gtk::Orientation::Horizontal));
+        sidebar_box.append(&sidebar_actions);
 
         let content_box = gtk::Box::new(gtk::Orientation::Vertical, 0);
         content_box.append(&content.root);
         content_box.append(&switcher_bar);
         let paned = gtk::Paned::builder()
-            .start_child(&sidebar_scroll)
+            .start_child(&sidebar_box)
             .end_child(&content_box)
             .position(240)
             .shrink_start_child(false)
@@ -193,9 +227,15 @@ impl Component for App {
                 .back
                 .connect_clicked(move |_| sender.input(AppMsg::CloseDetails));
         }
+        let (width, height, maximized) = init.settings.window_size();
+        window.set_default_size(width, height);
+        window.set_maximized(maximized);
         {
             let sender = sender.clone();
-            window.connect_close_request(move |_| {
+            let settings = init.settings.clone();
+            window.connect_close_request(move |w| {
+                let (width, height) = w.default_size();
+                settings.save_window_size(width, height, w.is_maximized());
                 sender.input(AppMsg::Close);
                 gtk::glib::Propagation::Proceed
             });
@@ -233,6 +273,8 @@ impl Component for App {
             sidebar,
             load_report,
             row_trace: RowTrace::from_env(),
+            connector: init.connector,
+            settings: init.settings,
         };
         if let Some(first) = model.sidebar.row_at_index(0) {
             model.sidebar.select_row(Some(&first));
@@ -276,6 +318,18 @@ impl Component for App {
                     host.handle.reconnect();
                 }
             }
+            AppMsg::ShowAddConnection => {
+                let sender = sender.clone();
+                let dialog = super::connections::add_dialog::AddConnectionDialog::new(
+                    root,
+                    move |uri, autoconnect| {
+                        sender.input(AppMsg::AddConnection { uri, autoconnect });
+                    },
+                );
+                dialog.present();
+            }
+            AppMsg::AddConnection { uri, autoconnect } => self.add_connection(uri, autoconnect),
+            AppMsg::RemoveSelectedConnection => self.remove_selected_connection(),
             AppMsg::Close => {
                 // Deregister events and close connections before GTK goes away.
                 for host in &self.hosts {
@@ -338,6 +392,46 @@ impl App {
         &self.machines.list
     }
 
+    fn add_connection(&mut self, uri: String, autoconnect: bool) {
+        if let Some(index) = self.hosts.iter().position(|h| h.handle.spec.uri == uri) {
+            // Already open: just show it.
+            self.select_sidebar_row(index);
+            return;
+        }
+        self.settings.remember_connection(&uri, autoconnect);
+        let host = HostView::new(self.connector.open(ConnectionSpec::new(uri)));
+        self.sidebar.append(&host.row.row);
+        self.hosts.push(host);
+        self.select_sidebar_row(self.hosts.len() - 1);
+    }
+
+    fn remove_selected_connection(&mut self) {
+        if self.selected_host >= self.hosts.len() {
+            return;
+        }
+        let host = self.hosts.remove(self.selected_host);
+        host.handle.close();
+        self.settings.forget_connection(&host.handle.spec.uri);
+        self.sidebar.remove(&host.row.row);
+        self.machines.close_details();
+        if self.hosts.is_empty() {
+            self.selected_host = 0;
+            self.machines.list.show(None);
+            self.networks.show(None, std::iter::empty());
+            self.storage.show(None, std::iter::empty());
+            self.refresh_selected();
+        } else {
+            self.select_sidebar_row(self.selected_host.min(self.hosts.len() - 1));
+        }
+    }
+
+    fn select_sidebar_row(&mut self, index: usize) {
+        if let Some(row) = self.sidebar.row_at_index(index as i32) {
+            self.sidebar.select_row(Some(&row));
+        }
+        self.show_host(index);
+    }
+
     fn open_details(&mut self, position: u32) {
         let selection = &self.machines.list.selection;
         let Some(machine) = selection
@@ -356,6 +450,9 @@ impl App {
     }
 
     fn show_host(&mut self, index: usize) {
+        if index >= self.hosts.len() {
+            return;
+        }
         if index != self.selected_host {
             self.machines.close_details();
         }
@@ -416,4 +513,12 @@ impl App {
                 });
         }
     }
+}
+
+fn icon_button(icon: &str, label: &str) -> gtk::Button {
+    let button = gtk::Button::from_icon_name(icon);
+    button.set_tooltip_text(Some(label));
+    button.update_property(&[gtk::accessible::Property::Label(label)]);
+    button.add_css_class("flat");
+    button
 }

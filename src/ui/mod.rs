@@ -2,6 +2,7 @@
 //! through a connection handle; none of them calls libvirt itself.
 
 pub mod app;
+pub mod connections;
 pub mod details;
 pub mod host_content;
 pub mod host_view;
@@ -24,21 +25,39 @@ use crate::config;
 use crate::core::worker::{ConnectionHandle, ConnectionSpec, UpdateSink, WorkerEvent};
 pub use app::{App, AppInit, AppMsg};
 
+/// Opens connections whose workers all report into one channel the window drains.
+pub struct Connector {
+    sink: UpdateSink,
+    next_id: std::cell::Cell<u32>,
+}
+
+impl Connector {
+    pub fn open(&self, spec: ConnectionSpec) -> ConnectionHandle {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        ConnectionHandle::open(id, spec, self.sink.clone())
+    }
+}
+
 /// Starts one worker per connection, feeding a channel the window will drain.
 /// Called before GTK starts so the hosts are contacted while GTK initialises.
 pub fn start_workers(
     specs: Vec<ConnectionSpec>,
-) -> (Vec<ConnectionHandle>, async_channel::Receiver<WorkerEvent>) {
+) -> (
+    Connector,
+    Vec<ConnectionHandle>,
+    async_channel::Receiver<WorkerEvent>,
+) {
     let (tx, rx) = async_channel::unbounded();
     let sink: UpdateSink = Arc::new(move |ev| {
         let _ = tx.try_send(ev);
     });
-    let handles = specs
-        .into_iter()
-        .enumerate()
-        .map(|(i, spec)| ConnectionHandle::open(i as u32 + 1, spec, sink.clone()))
-        .collect();
-    (handles, rx)
+    let connector = Connector {
+        sink,
+        next_id: std::cell::Cell::new(1),
+    };
+    let handles = specs.into_iter().map(|spec| connector.open(spec)).collect();
+    (connector, handles, rx)
 }
 
 /// Loads the compiled resources (icons, style sheet). Safe to call more than once.

@@ -11,6 +11,7 @@ use hangar::ui::{App, AppInit};
 use relm4::prelude::*;
 
 pub fn run(cases: &[(&str, fn())]) {
+    use_test_settings();
     gtk::init().expect("GTK needs a display: run under xvfb-run");
     adw::init().expect("libadwaita");
     hangar::core::event_loop::register().expect("libvirt event implementation");
@@ -49,6 +50,23 @@ pub fn run(cases: &[(&str, fn())]) {
     }
 }
 
+/// The real GSettings schema, compiled into a temporary directory, on GLib's memory
+/// backend: settings work as installed, and nothing touches the person's own.
+fn use_test_settings() {
+    let dir = std::env::temp_dir().join(format!("hangar-ui-schemas-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
+    let status = std::process::Command::new("glib-compile-schemas")
+        .args(["--strict", "--targetdir"])
+        .arg(&dir)
+        .arg(data)
+        .status()
+        .expect("glib-compile-schemas (libglib2.0-bin) is installed");
+    assert!(status.success(), "the schema compiles");
+    std::env::set_var("GSETTINGS_SCHEMA_DIR", &dir);
+    std::env::set_var("GSETTINGS_BACKEND", "memory");
+}
+
 /// Runs the GTK main context until `done()` holds, or panics after `timeout`.
 pub fn pump_until(timeout: Duration, what: &str, mut done: impl FnMut() -> bool) {
     let ctx = glib::MainContext::default();
@@ -66,11 +84,13 @@ pub fn pump_until(timeout: Duration, what: &str, mut done: impl FnMut() -> bool)
 
 /// Launches the real root component on the given connections.
 pub fn launch(specs: Vec<ConnectionSpec>) -> Controller<App> {
-    let (hosts, updates) = hangar::ui::start_workers(specs);
+    let (connector, hosts, updates) = hangar::ui::start_workers(specs);
     let controller = App::builder()
         .launch(AppInit {
+            connector,
             hosts,
             updates,
+            settings: hangar::settings::AppSettings::load(),
             quit_after_load: false,
         })
         .detach();

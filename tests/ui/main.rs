@@ -6,6 +6,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod connections;
 mod details;
 mod harness;
 mod machines;
@@ -29,5 +30,6 @@ fn main() {
         pages::a_pool_switch_that_libvirt_refuses_snaps_back_with_the_reason,
         details::activating_a_row_shows_its_details_and_they_follow_events,
         details::autostart_and_xml_edits_reach_libvirt_and_bad_xml_changes_nothing,
+        connections::a_connection_added_in_the_dialog_opens_and_is_remembered,
     ]);
 }

@@ -1,0 +1,98 @@
+//! The person's settings (GSettings): saved connections, window size, confirmations.
+//!
+//! A build run from the source tree (`cargo run`) has no installed schema; then
+//! nothing is remembered and defaults apply, instead of GLib aborting the program.
+
+use gtk::gio;
+use gtk::prelude::*;
+
+use crate::config;
+
+#[derive(Clone)]
+pub struct AppSettings(Option<gio::Settings>);
+
+impl AppSettings {
+    pub fn load() -> Self {
+        let found = gio::SettingsSchemaSource::default()
+            .and_then(|source| source.lookup(config::APP_ID, true))
+            .is_some();
+        AppSettings(found.then(|| gio::Settings::new(config::APP_ID)))
+    }
+
+    /// Settings that remember nothing (tests, or no schema installed).
+    pub fn none() -> Self {
+        AppSettings(None)
+    }
+
+    pub fn is_persistent(&self) -> bool {
+        self.0.is_some()
+    }
+
+    pub fn saved_connections(&self) -> Vec<String> {
+        self.strv("connections")
+    }
+
+    pub fn autoconnect(&self) -> Vec<String> {
+        self.strv("autoconnect")
+    }
+
+    /// Remembers `uri` (once), and whether to open it at start.
+    pub fn remember_connection(&self, uri: &str, autoconnect: bool) {
+        self.edit_strv("connections", |v| {
+            if !v.iter().any(|u| u == uri) {
+                v.push(uri.to_string());
+            }
+        });
+        self.edit_strv("autoconnect", |v| {
+            v.retain(|u| u != uri);
+            if autoconnect {
+                v.push(uri.to_string());
+            }
+        });
+    }
+
+    pub fn forget_connection(&self, uri: &str) {
+        self.edit_strv("connections", |v| v.retain(|u| u != uri));
+        self.edit_strv("autoconnect", |v| v.retain(|u| u != uri));
+    }
+
+    pub fn window_size(&self) -> (i32, i32, bool) {
+        match &self.0 {
+            Some(s) => (
+                s.int("window-width"),
+                s.int("window-height"),
+                s.boolean("is-maximized"),
+            ),
+            None => (1100, 720, false),
+        }
+    }
+
+    pub fn save_window_size(&self, width: i32, height: i32, maximized: bool) {
+        if let Some(s) = &self.0 {
+            let _ = s.set_int("window-width", width);
+            let _ = s.set_int("window-height", height);
+            let _ = s.set_boolean("is-maximized", maximized);
+        }
+    }
+
+    pub fn confirm_force_off(&self) -> bool {
+        self.0
+            .as_ref()
+            .map_or(true, |s| s.boolean("confirm-force-off"))
+    }
+
+    fn strv(&self, key: &str) -> Vec<String> {
+        self.0
+            .as_ref()
+            .map(|s| s.strv(key).iter().map(|g| g.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    fn edit_strv(&self, key: &str, edit: impl FnOnce(&mut Vec<String>)) {
+        let Some(s) = &self.0 else { return };
+        let mut v = self.strv(key);
+        edit(&mut v);
+        let refs: Vec<&str> = v.iter().map(String::as_str).collect();
+        let _ = s.set_strv(key, refs.as_slice());
+    }
+}

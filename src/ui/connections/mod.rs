@@ -1,0 +1,3 @@
+//! Adding and removing connections to hosts.
+
+pub mod add_dialog;

@@ -50,6 +50,8 @@ pub enum AppMsg {
     },
     Reconnect,
     ShowAddConnection,
+    /// Ctrl+F.
+    Search,
     AddConnection {
         uri: String,
         autoconnect: bool,
@@ -227,6 +229,7 @@ impl Component for App {
                 .back
                 .connect_clicked(move |_| sender.input(AppMsg::CloseDetails));
         }
+        install_shortcuts(&window, &sender);
         let (width, height, maximized) = init.settings.window_size();
         window.set_default_size(width, height);
         window.set_maximized(maximized);
@@ -328,6 +331,7 @@ impl Component for App {
                 );
                 dialog.present();
             }
+            AppMsg::Search => self.machines.start_search(),
             AppMsg::AddConnection { uri, autoconnect } => self.add_connection(uri, autoconnect),
             AppMsg::RemoveSelectedConnection => self.remove_selected_connection(),
             AppMsg::Close => {
@@ -521,4 +525,22 @@ fn icon_button(icon: &str, label: &str) -> gtk::Button {
     button.update_property(&[gtk::accessible::Property::Label(label)]);
     button.add_css_class("flat");
     button
+}
+
+/// Window-wide keys: Ctrl+F searches the machines.
+fn install_shortcuts(window: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
+    let controller = gtk::ShortcutController::new();
+    controller.set_scope(gtk::ShortcutScope::Managed);
+    let search = {
+        let sender = sender.clone();
+        gtk::CallbackAction::new(move |_, _| {
+            sender.input(AppMsg::Search);
+            gtk::glib::Propagation::Stop
+        })
+    };
+    controller.add_shortcut(gtk::Shortcut::new(
+        gtk::ShortcutTrigger::parse_string("<Control>f"),
+        Some(search),
+    ));
+    window.add_controller(controller);
 }

@@ -174,3 +174,54 @@ pub fn an_unreachable_host_shows_why() {
     );
     close(c);
 }
+
+pub fn search_filters_by_name_and_state_in_any_script() {
+    let c = launch_loaded(10, "ui-search");
+    let handle = c.model().hosts[0].handle.clone();
+    let xml = "<domain type='test'><name>数据库-主</name><memory>65536</memory>\
+               <os><type>hvm</type></os></domain>";
+    handle
+        .call(move |conn| Ok(conn.define_domain_xml(xml).map(|_| ())?))
+        .unwrap();
+    pump_until(T, "the Chinese-named machine is listed", || {
+        c.model().list().visible_count() == 11
+    });
+
+    c.emit(AppMsg::Search);
+    pump_until(T, "the search bar opens", || {
+        c.model().machines.search_bar.is_search_mode()
+    });
+    let search = c.model().machines.search.clone();
+    let names = |c: &Controller<hangar::ui::App>| -> Vec<String> {
+        let m = c.model();
+        let sel = &m.list().selection;
+        (0..sel.n_items())
+            .filter_map(|i| {
+                sel.item(i)
+                    .and_downcast::<hangar::ui::machines::domain_object::DomainObject>()
+            })
+            .map(|o| o.name())
+            .collect()
+    };
+    let everyone: Vec<String> = (1..=10)
+        .map(|n| format!("vm-{n}"))
+        .chain(["数据库-主".to_string()])
+        .collect();
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        ("VM-1", vec!["vm-1".into(), "vm-10".into()]),
+        ("paused", vec!["vm-9".into()]),
+        ("数据库", vec!["数据库-主".into()]),
+        ("shut vm-1", vec!["vm-10".into()]),
+        ("", everyone),
+    ];
+    for (query, mut want) in cases {
+        search.set_text(query);
+        want.sort();
+        pump_until(T, &format!("search {query:?}"), || {
+            let mut got = names(&c);
+            got.sort();
+            got == want
+        });
+    }
+    close(c);
+}

@@ -26,6 +26,7 @@ fn main() {
         machines::a_change_by_another_client_updates_its_row,
         machines::a_refused_action_is_reported_to_the_person,
         machines::an_unreachable_host_shows_why,
+        machines::search_filters_by_name_and_state_in_any_script,
         pages::switching_a_network_off_stops_it_and_the_row_follows,
         pages::a_pool_switch_that_libvirt_refuses_snaps_back_with_the_reason,
         details::activating_a_row_shows_its_details_and_they_follow_events,

@@ -7,10 +7,14 @@ use gtk::{gio, glib};
 
 use super::domain_object::DomainObject;
 
+/// Cloning shares the same widgets and models.
+#[derive(Clone)]
 pub struct MachineList {
     pub view: gtk::ColumnView,
     pub selection: gtk::MultiSelection,
-    sorted: gtk::SortListModel,
+    filtered: gtk::FilterListModel,
+    filter: gtk::CustomFilter,
+    query: std::rc::Rc<std::cell::RefCell<String>>,
 }
 
 impl Default for MachineList {
@@ -21,7 +25,22 @@ impl Default for MachineList {
 
 impl MachineList {
     pub fn new() -> Self {
-        let sorted = gtk::SortListModel::new(None::<gio::ListStore>, None::<gtk::Sorter>);
+        // store → filter (search) → sort (column headers) → selection.
+        let query: std::rc::Rc<std::cell::RefCell<String>> = std::rc::Rc::default();
+        let filter = {
+            let query = query.clone();
+            gtk::CustomFilter::new(move |obj| {
+                let q = query.borrow();
+                q.is_empty()
+                    || obj
+                        .downcast_ref::<DomainObject>()
+                        .is_some_and(|d| matches(d, &q))
+            })
+        };
+        let filtered = gtk::FilterListModel::new(None::<gio::ListStore>, Some(filter.clone()));
+        // Filtering thousands of rows happens in chunks, without blocking the window.
+        filtered.set_incremental(false);
+        let sorted = gtk::SortListModel::new(Some(filtered.clone()), None::<gtk::Sorter>);
         let selection = gtk::MultiSelection::new(Some(sorted.clone()));
         let view = gtk::ColumnView::builder()
             .model(&selection)
@@ -57,13 +76,36 @@ impl MachineList {
         MachineList {
             view,
             selection,
-            sorted,
+            filtered,
+            filter,
+            query,
         }
     }
 
     /// Shows another host's machines. The selection is cleared by the model swap.
     pub fn show(&self, store: Option<&gio::ListStore>) {
-        self.sorted.set_model(store);
+        self.filtered.set_model(store);
+    }
+
+    /// Shows only machines whose name or state contains `text` (case-insensitive,
+    /// any script: "WEB" finds "web-01", "运行" finds machines shown as running).
+    pub fn set_query(&self, text: &str) {
+        let text = text.trim().to_lowercase();
+        if *self.query.borrow() == text {
+            return;
+        }
+        let narrower = text.contains(self.query.borrow().as_str());
+        self.query.replace(text);
+        self.filter.changed(if narrower {
+            gtk::FilterChange::MoreStrict
+        } else {
+            gtk::FilterChange::Different
+        });
+    }
+
+    /// How many rows the search lets through.
+    pub fn visible_count(&self) -> u32 {
+        self.selection.n_items()
     }
 
     /// The selected rows, in display order.
@@ -93,6 +135,12 @@ impl MachineList {
         }
         false
     }
+}
+
+/// The search rule: every word of the query must appear in the name or the state.
+fn matches(d: &DomainObject, query: &str) -> bool {
+    let haystack = format!("{} {}", d.name(), d.state_label()).to_lowercase();
+    query.split_whitespace().all(|word| haystack.contains(word))
 }
 
 fn bind_property(

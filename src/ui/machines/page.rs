@@ -13,6 +13,8 @@ use crate::ui::toaster::Toaster;
 
 pub struct MachinesPage {
     pub root: gtk::Stack,
+    pub search_bar: gtk::SearchBar,
+    pub search: gtk::SearchEntry,
     pub list: MachineList,
     pub details: Rc<DetailsView>,
     has_rows: std::cell::Cell<bool>,
@@ -25,6 +27,22 @@ impl MachinesPage {
             .child(&list.view)
             .vexpand(true)
             .build();
+        let search = gtk::SearchEntry::builder()
+            .placeholder_text(gettext("Search by name or state"))
+            .hexpand(true)
+            .build();
+        search.update_property(&[gtk::accessible::Property::Label(&gettext(
+            "Search machines",
+        ))]);
+        let clamp = adw::Clamp::builder()
+            .child(&search)
+            .maximum_size(500)
+            .build();
+        let search_bar = gtk::SearchBar::builder().child(&clamp).build();
+        search_bar.connect_entry(&search);
+        let list_box = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        list_box.append(&search_bar);
+        list_box.append(&scroller);
         let empty = adw::StatusPage::builder()
             .icon_name("computer-symbolic")
             .title(gettext("No Virtual Machines"))
@@ -33,11 +51,17 @@ impl MachinesPage {
         let details = DetailsView::new(toaster);
         let root = gtk::Stack::new();
         root.set_transition_type(gtk::StackTransitionType::SlideLeftRight);
-        root.add_named(&scroller, Some("list"));
+        root.add_named(&list_box, Some("list"));
         root.add_named(&empty, Some("empty"));
         root.add_named(&details.root, Some("details"));
+        {
+            let list = list.clone();
+            search.connect_search_changed(move |e| list.set_query(&e.text()));
+        }
         MachinesPage {
             root,
+            search_bar,
+            search,
             list,
             details,
             has_rows: std::cell::Cell::new(true),
@@ -61,6 +85,15 @@ impl MachinesPage {
     pub fn open_details(&self, handle: &ConnectionHandle, uuid: &str, name: &str) {
         self.details.show(handle, uuid, name);
         self.root.set_visible_child_name("details");
+    }
+
+    /// Ctrl+F: shows the search bar (back on the list if details are open).
+    pub fn start_search(&self) {
+        if self.showing_details() {
+            self.close_details();
+        }
+        self.search_bar.set_search_mode(true);
+        self.search.grab_focus();
     }
 
     pub fn close_details(&self) {

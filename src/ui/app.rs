@@ -43,6 +43,10 @@ pub enum AppMsg {
     OpenDetails(u32),
     CloseDetails,
     Power(DomainAction),
+    /// After the person confirmed a destructive action.
+    PowerConfirmed(DomainAction),
+    ShowAbout,
+    ShowShortcuts,
     ActionFailed {
         machine: String,
         action: DomainAction,
@@ -137,6 +141,8 @@ impl Component for App {
             .build();
         let header = adw::HeaderBar::builder().title_widget(&title).build();
         header.pack_start(&power.container);
+        header.pack_end(&super::about::primary_menu_button());
+        install_actions(&window, &sender);
         // Below the switcher's width the pages move to a bar at the bottom.
         let switcher_bar = adw::ViewSwitcherBar::builder()
             .stack(&content.pages)
@@ -304,7 +310,14 @@ impl Component for App {
             AppMsg::SelectionChanged => self.refresh_actions(),
             AppMsg::OpenDetails(position) => self.open_details(position),
             AppMsg::CloseDetails => self.machines.close_details(),
-            AppMsg::Power(action) => self.run_power_action(action, &sender),
+            AppMsg::Power(DomainAction::ForceOff) if self.settings.confirm_force_off() => {
+                self.confirm_force_off(root, &sender)
+            }
+            AppMsg::Power(action) | AppMsg::PowerConfirmed(action) => {
+                self.run_power_action(action, &sender)
+            }
+            AppMsg::ShowAbout => super::about::show_about(root),
+            AppMsg::ShowShortcuts => super::about::show_shortcuts(root),
             AppMsg::ActionFailed {
                 machine,
                 action,
@@ -495,6 +508,42 @@ impl App {
         self.power.refresh(&self.machines.list.selected(), online);
     }
 
+    /// Force Off loses whatever the guest had not written: ask first, naming the machines.
+    fn confirm_force_off(&self, root: &adw::ApplicationWindow, sender: &ComponentSender<Self>) {
+        let names: Vec<String> = self
+            .machines
+            .list
+            .selected()
+            .iter()
+            .filter(|m| DomainAction::ForceOff.allowed_in(m.state()))
+            .map(|m| m.name())
+            .collect();
+        if names.is_empty() {
+            return;
+        }
+        let dialog = adw::MessageDialog::builder()
+            .transient_for(root)
+            .modal(true)
+            .heading(gettextrs::ngettext("Force Off {name}?", "Force Off {n} Machines?", names.len() as u32)
+                .replace("{name}", &names[0])
+                .replace("{n}", &names.len().to_string()))
+            .body(gettext("Like pulling the power cord: unsaved work in the guest is lost, and its disks may need a check. {names}")
+                .replace("{names}", &names.join(", ")))
+            .build();
+        dialog.add_response("cancel", &gettext("Cancel"));
+        dialog.add_response("force-off", &gettext("Force Off"));
+        dialog.set_response_appearance("force-off", adw::ResponseAppearance::Destructive);
+        dialog.set_default_response(Some("cancel"));
+        dialog.set_close_response("cancel");
+        let sender = sender.clone();
+        dialog.connect_response(None, move |_, response| {
+            if response == "force-off" {
+                sender.input(AppMsg::PowerConfirmed(DomainAction::ForceOff));
+            }
+        });
+        dialog.present();
+    }
+
     fn run_power_action(&self, action: DomainAction, sender: &ComponentSender<Self>) {
         let Some(host) = self.hosts.get(self.selected_host) else {
             return;
@@ -525,6 +574,19 @@ fn icon_button(icon: &str, label: &str) -> gtk::Button {
     button.update_property(&[gtk::accessible::Property::Label(label)]);
     button.add_css_class("flat");
     button
+}
+
+/// The window's actions (`win.about`, …), for the primary menu.
+fn install_actions(window: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
+    let add = |name: &str, message: fn() -> AppMsg| {
+        let action = gtk::gio::SimpleAction::new(name, None);
+        let sender = sender.clone();
+        action.connect_activate(move |_, _| sender.input(message()));
+        window.add_action(&action);
+    };
+    add("about", || AppMsg::ShowAbout);
+    add("shortcuts", || AppMsg::ShowShortcuts);
+    add("add-connection", || AppMsg::ShowAddConnection);
 }
 
 /// Window-wide keys: Ctrl+F searches the machines.

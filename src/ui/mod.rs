@@ -1,6 +1,7 @@
 //! The window. Components here receive plain data from `core` and send commands back
 //! through a connection handle; none of them calls libvirt itself.
 
+pub mod about;
 pub mod app;
 pub mod connections;
 pub mod details;

@@ -82,6 +82,14 @@ pub fn pump_until(timeout: Duration, what: &str, mut done: impl FnMut() -> bool)
     }
 }
 
+/// Runs the main loop for `d`, for checks that something does *not* happen.
+pub fn pump_for(d: Duration) {
+    let end = Instant::now() + d;
+    pump_until(d + Duration::from_secs(1), "time to pass", || {
+        Instant::now() >= end
+    });
+}
+
 /// Launches the real root component on the given connections.
 pub fn launch(specs: Vec<ConnectionSpec>) -> Controller<App> {
     let (connector, hosts, updates) = hangar::ui::start_workers(specs);

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use gtk::prelude::*;
+use adw::prelude::*;
 use hangar::core::domain_action::DomainAction;
 use hangar::core::node_file::NodeSpec;
 use hangar::core::store::ConnectionStatus;
@@ -223,5 +223,45 @@ pub fn search_filters_by_name_and_state_in_any_script() {
             got == want
         });
     }
+    close(c);
+}
+
+fn open_message_dialog() -> Option<adw::MessageDialog> {
+    gtk::Window::list_toplevels()
+        .into_iter()
+        .filter_map(|w| w.downcast::<adw::MessageDialog>().ok())
+        .find(|d| d.is_visible())
+}
+
+fn click_dialog_button(dialog: &adw::MessageDialog, label: &str) {
+    crate::harness::find_widget::<gtk::Button>(dialog, &|b| b.label().as_deref() == Some(label))
+        .unwrap_or_else(|| panic!("a {label:?} button"))
+        .emit_clicked();
+}
+
+pub fn force_off_asks_first_and_cancel_changes_nothing() {
+    let c = launch_loaded(3, "ui-forceoff");
+    assert!(c.model().list().select_by_name("vm-2"));
+    c.emit(AppMsg::Power(DomainAction::ForceOff));
+    pump_until(T, "a confirmation", || open_message_dialog().is_some());
+    let dialog = open_message_dialog().unwrap();
+    assert!(
+        dialog.heading().unwrap().contains("vm-2"),
+        "it names the machine"
+    );
+    click_dialog_button(&dialog, "Cancel");
+    pump_until(T, "the dialog closes", || open_message_dialog().is_none());
+    // Let a wrongly sent request arrive, if there were one: the machine must still run.
+    crate::harness::pump_for(Duration::from_millis(300));
+    assert_eq!(row_of(&c, "vm-2").unwrap()[1], "Running");
+
+    c.emit(AppMsg::Power(DomainAction::ForceOff));
+    pump_until(T, "a confirmation again", || {
+        open_message_dialog().is_some()
+    });
+    click_dialog_button(&open_message_dialog().unwrap(), "Force Off");
+    pump_until(T, "vm-2 is off", || {
+        row_of(&c, "vm-2").is_some_and(|r| r[1] == "Shut off")
+    });
     close(c);
 }

@@ -6,6 +6,7 @@ pub mod domain_action;
 pub mod error;
 pub mod event_loop;
 pub mod events;
+pub mod host;
 pub mod inventory;
 pub mod model;
 pub mod node_file;

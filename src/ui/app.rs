@@ -70,6 +70,7 @@ pub struct App {
     pub machines: MachinesPage,
     pub networks: NetworksPage,
     pub storage: StoragePage,
+    pub host_page: std::rc::Rc<super::host::page::HostPage>,
     pub power: PowerActions,
     content: HostContent,
     pub toaster: Toaster,
@@ -109,6 +110,7 @@ impl Component for App {
         let machines = MachinesPage::new(toaster.clone());
         let networks = NetworksPage::new(toaster.clone());
         let storage = StoragePage::new(toaster.clone());
+        let host_page = super::host::page::HostPage::new();
         let content = {
             let sender = sender.clone();
             HostContent::new(move || sender.input(AppMsg::Reconnect))
@@ -130,6 +132,12 @@ impl Component for App {
             "storage",
             &gettext("Storage"),
             "drive-harddisk-symbolic",
+        );
+        content.add_page(
+            &host_page.root,
+            "host",
+            &gettext("Host"),
+            "network-server-symbolic",
         );
         let power = {
             let sender = sender.clone();
@@ -275,6 +283,7 @@ impl Component for App {
             machines,
             networks,
             storage,
+            host_page,
             power,
             content,
             toaster,
@@ -373,6 +382,7 @@ impl App {
                     .show(Some(&host.handle), host.store.networks.values());
                 self.storage
                     .show(Some(&host.handle), host.store.pools.values());
+                self.host_page.show(Some(&host.handle));
             }
             StoreChange::DomainChanged(uuid) | StoreChange::DomainAdded(uuid) => {
                 if let (Some(trace), Some(d)) = (&self.row_trace, host.store.domains.get(uuid)) {
@@ -483,6 +493,10 @@ impl App {
         self.storage.show(
             host.map(|h| &h.handle),
             host.iter().flat_map(|h| h.store.pools.values()),
+        );
+        self.host_page.show(
+            host.filter(|h| h.store.status.is_online())
+                .map(|h| &h.handle),
         );
         self.refresh_selected();
     }

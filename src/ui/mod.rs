@@ -5,6 +5,7 @@ pub mod about;
 pub mod app;
 pub mod connections;
 pub mod details;
+pub mod host;
 pub mod host_content;
 pub mod host_view;
 pub mod lifecycle_switch;

@@ -69,3 +69,33 @@ pub fn a_pool_switch_that_libvirt_refuses_snaps_back_with_the_reason() {
     });
     close(c);
 }
+
+pub fn the_host_page_reports_the_node_and_why_acceleration_is_off() {
+    let (uri, _dir) = node_uri(&NodeSpec::with_domains(1), "ui-host");
+    let c = launch(vec![ConnectionSpec::new(uri)]);
+    pump_until(T, "host report read", || {
+        c.model().host_page.last.borrow().is_some()
+    });
+    let report = c.model().host_page.last.borrow().clone().unwrap();
+    // The node file says: 8 CPUs at 2400 MHz, 1 socket × 4 cores × 2 threads, 32 GiB.
+    assert_eq!((report.info.cpus, report.info.mhz), (8, 2400));
+    assert_eq!(
+        (report.info.sockets, report.info.cores, report.info.threads),
+        (1, 4, 2)
+    );
+    assert_eq!(report.info.memory_kib, 33_554_432);
+    // The test driver offers no kvm domain type: emulation, and the page says why.
+    assert!(!report.acceleration.usable);
+    let texts = crate::harness::label_texts(&c.model().host_page.root);
+    assert!(
+        texts
+            .iter()
+            .any(|t| t == "libvirt does not offer the kvm domain type"),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t == "qemu"),
+        "the domain type new machines get: {texts:?}"
+    );
+    close(c);
+}

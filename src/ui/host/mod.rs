@@ -1,0 +1,3 @@
+//! The Host page: what the host is, and whether it can accelerate guests.
+
+pub mod page;

@@ -47,10 +47,10 @@ pub enum AppMsg {
     PowerConfirmed(DomainAction),
     ShowAbout,
     ShowShortcuts,
-    ActionFailed {
-        machine: String,
+    /// Every machine of a power action has answered.
+    ActionsDone {
         action: DomainAction,
-        error: UserError,
+        results: Vec<(String, Result<(), UserError>)>,
     },
     Reconnect,
     ShowAddConnection,
@@ -327,16 +327,10 @@ impl Component for App {
             }
             AppMsg::ShowAbout => super::about::show_about(root),
             AppMsg::ShowShortcuts => super::about::show_shortcuts(root),
-            AppMsg::ActionFailed {
-                machine,
-                action,
-                error,
-            } => {
-                let text = gettext("Could not {action} “{machine}”: {reason}")
-                    .replace("{action}", &action.label().to_lowercase())
-                    .replace("{machine}", &machine)
-                    .replace("{reason}", &error.message);
-                self.toaster.show(text);
+            AppMsg::ActionsDone { action, results } => {
+                if let Some(text) = super::machines::power_summary::summary(action, &results) {
+                    self.toaster.show(text);
+                }
             }
             AppMsg::Reconnect => {
                 if let Some(host) = self.hosts.get(self.selected_host) {
@@ -558,24 +552,32 @@ impl App {
         dialog.present();
     }
 
+    /// Runs `action` on every selected machine where it can succeed, and reports once
+    /// when all have answered.
     fn run_power_action(&self, action: DomainAction, sender: &ComponentSender<Self>) {
         let Some(host) = self.hosts.get(self.selected_host) else {
             return;
         };
-        for machine in self.machines.list.selected() {
-            if !action.allowed_in(machine.state()) {
-                continue;
-            }
+        let targets: Vec<_> = self
+            .machines
+            .list
+            .selected()
+            .into_iter()
+            .filter(|m| action.allowed_in(m.state()))
+            .collect();
+        let expected = targets.len();
+        let results = std::sync::Arc::new(std::sync::Mutex::new(Vec::with_capacity(expected)));
+        for machine in targets {
             let input = sender.input_sender().clone();
+            let results = results.clone();
             let name = machine.name();
             host.handle
                 .domain_action(&machine.uuid(), action, move |result| {
-                    if let Err(error) = result {
-                        let _ = input.send(AppMsg::ActionFailed {
-                            machine: name,
-                            action,
-                            error,
-                        });
+                    let mut all = results.lock().unwrap_or_else(|e| e.into_inner());
+                    all.push((name, result));
+                    if all.len() == expected {
+                        let results = std::mem::take(&mut *all);
+                        let _ = input.send(AppMsg::ActionsDone { action, results });
                     }
                 });
         }

@@ -265,3 +265,41 @@ pub fn force_off_asks_first_and_cancel_changes_nothing() {
     });
     close(c);
 }
+
+pub fn a_bulk_start_reports_once_and_names_the_failure() {
+    let c = launch_loaded(10, "ui-bulk");
+    {
+        let m = c.model();
+        let sel = &m.list().selection;
+        sel.unselect_all();
+        for i in 0..sel.n_items() {
+            let name = sel
+                .item(i)
+                .and_downcast::<hangar::ui::machines::domain_object::DomainObject>()
+                .unwrap()
+                .name();
+            if ["vm-3", "vm-6", "vm-10"].contains(&name.as_str()) {
+                sel.select_item(i, false);
+            }
+        }
+        assert_eq!(m.list().selected().len(), 3);
+    }
+    // Someone else starts vm-6 first; the window has not heard yet.
+    let handle = c.model().hosts[0].handle.clone();
+    handle
+        .call(|conn| Ok(conn.lookup_domain_by_name("vm-6")?.create()?))
+        .unwrap();
+    c.emit(AppMsg::Power(DomainAction::Start));
+    pump_until(T, "one summary", || c.model().toaster.last().is_some());
+    let text = c.model().toaster.last().unwrap();
+    assert!(
+        text.starts_with("Start: 2 of 3 done. Failed: vm-6 ("),
+        "{text}"
+    );
+    pump_until(T, "all three run", || {
+        ["vm-3", "vm-6", "vm-10"]
+            .iter()
+            .all(|n| row_of(&c, n).is_some_and(|r| r[1] == "Running"))
+    });
+    close(c);
+}

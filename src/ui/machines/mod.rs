@@ -5,3 +5,4 @@ pub mod domain_object;
 pub mod machine_list;
 pub mod page;
 pub mod power_actions;
+pub mod power_summary;

@@ -75,6 +75,13 @@ impl AppSettings {
         }
     }
 
+    /// Seconds between two statistics samples.
+    pub fn stats_interval(&self) -> u32 {
+        self.0
+            .as_ref()
+            .map_or(2, |s| s.uint("stats-interval-seconds"))
+    }
+
     pub fn confirm_force_off(&self) -> bool {
         self.0
             .as_ref()

@@ -12,6 +12,7 @@ pub mod model;
 pub mod node_file;
 pub mod process_clock;
 pub mod startup;
+pub mod stats;
 pub mod store;
 pub mod uri;
 pub mod worker;

@@ -76,7 +76,7 @@ pub fn build(hv: Hypervisor, transport: Transport, f: &UriForm) -> Result<String
     if user.contains(['@', '/', ':', ' ']) {
         return err(
             Field::User,
-            gettext("A user name cannot contain '@', '/', ':' or spaces"),
+            gettext("A user name cannot contain “@”, “/”, “:” or spaces"),
         );
     }
     if host.contains(['@', '/', ' ', '?']) {

@@ -47,6 +47,12 @@ pub enum AppMsg {
     PowerConfirmed(DomainAction),
     ShowAbout,
     ShowShortcuts,
+    /// Time to sample statistics of the selected host's running machines.
+    StatsTick,
+    StatsSampled {
+        connection: crate::core::model::ConnectionId,
+        result: Result<Vec<crate::core::stats::DomainSample>, UserError>,
+    },
     /// Every machine of a power action has answered.
     ActionsDone {
         action: DomainAction,
@@ -80,6 +86,9 @@ pub struct App {
     load_report: Option<LoadReport>,
     connector: super::Connector,
     pub settings: AppSettings,
+    stats: crate::core::stats::RateTracker,
+    stats_in_flight: bool,
+    _stats_tick: gtk::glib::SourceId,
 }
 
 pub struct AppWidgets {}
@@ -292,7 +301,15 @@ impl Component for App {
             load_report,
             row_trace: RowTrace::from_env(),
             connector: init.connector,
+            _stats_tick: {
+                let sender = sender.clone();
+                super::stats_ticker::start(init.settings.stats_interval(), move || {
+                    sender.input(AppMsg::StatsTick)
+                })
+            },
             settings: init.settings,
+            stats: Default::default(),
+            stats_in_flight: false,
         };
         if let Some(first) = model.sidebar.row_at_index(0) {
             model.sidebar.select_row(Some(&first));
@@ -325,6 +342,8 @@ impl Component for App {
             AppMsg::Power(action) | AppMsg::PowerConfirmed(action) => {
                 self.run_power_action(action, &sender)
             }
+            AppMsg::StatsTick => self.sample_stats(root, &sender),
+            AppMsg::StatsSampled { connection, result } => self.show_stats(connection, result),
             AppMsg::ShowAbout => super::about::show_about(root),
             AppMsg::ShowShortcuts => super::about::show_shortcuts(root),
             AppMsg::ActionsDone { action, results } => {
@@ -476,6 +495,7 @@ impl App {
         }
         if index != self.selected_host {
             self.machines.close_details();
+            self.stats = Default::default();
         }
         self.selected_host = index;
         let host = self.hosts.get(index);
@@ -532,9 +552,16 @@ impl App {
         let dialog = adw::MessageDialog::builder()
             .transient_for(root)
             .modal(true)
-            .heading(gettextrs::ngettext("Force Off {name}?", "Force Off {n} Machines?", names.len() as u32)
-                .replace("{name}", &names[0])
-                .replace("{n}", &names.len().to_string()))
+            .heading(if names.len() == 1 {
+                gettext("Force Off {name}?").replace("{name}", &names[0])
+            } else {
+                gettextrs::ngettext(
+                    "Force Off {n} Machine?",
+                    "Force Off {n} Machines?",
+                    names.len() as u32,
+                )
+                .replace("{n}", &names.len().to_string())
+            })
             .body(gettext("Like pulling the power cord: unsaved work in the guest is lost, and its disks may need a check. {names}")
                 .replace("{names}", &names.join(", ")))
             .build();
@@ -550,6 +577,53 @@ impl App {
             }
         });
         dialog.present();
+    }
+
+    /// Starts one sampling job on the selected host, unless the window is hidden, the
+    /// host runs nothing, or the last job has not answered yet (a slow host).
+    fn sample_stats(&mut self, root: &adw::ApplicationWindow, sender: &ComponentSender<Self>) {
+        let Some(host) = self.hosts.get(self.selected_host) else {
+            return;
+        };
+        let running = host.store.domains.values().any(|d| d.state.is_active());
+        if self.stats_in_flight || !root.is_visible() || !host.store.status.is_online() || !running
+        {
+            return;
+        }
+        self.stats_in_flight = true;
+        let on_screen = self.machines.list.on_screen();
+        let input = sender.input_sender().clone();
+        let connection = host.handle.id;
+        host.handle.run(
+            move |conn| crate::core::stats::sample(conn, &on_screen),
+            move |result| {
+                let _ = input.send(AppMsg::StatsSampled { connection, result });
+            },
+        );
+    }
+
+    fn show_stats(
+        &mut self,
+        connection: crate::core::model::ConnectionId,
+        result: Result<Vec<crate::core::stats::DomainSample>, UserError>,
+    ) {
+        self.stats_in_flight = false;
+        let Some(host) = self.hosts.get(self.selected_host) else {
+            return;
+        };
+        // Statistics are a courtesy: a failed sample is skipped, not reported.
+        let (true, Ok(samples)) = (host.handle.id == connection, result) else {
+            return;
+        };
+        let shown = self.machines.details.shown_uuid();
+        for (uuid, rates) in self.stats.absorb(samples) {
+            if let Some(row) = host.domains.get(&uuid) {
+                row.push_cpu(rates.cpu_percent);
+            }
+            if shown.as_deref() == Some(uuid.as_str()) {
+                self.machines.details.push_rates(&rates);
+            }
+        }
     }
 
     /// Runs `action` on every selected machine where it can succeed, and reports once

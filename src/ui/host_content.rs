@@ -78,7 +78,7 @@ impl HostContent {
         self.show_status(
             "network-server-symbolic",
             &gettext("No Connections"),
-            &gettext("Start Hangar with --connect URI to manage a host."),
+            &gettext("Add a connection from the main menu, or start Hangar with --connect URI."),
             false,
         );
     }

@@ -15,6 +15,8 @@ pub mod networks;
 pub mod reply;
 pub mod row_trace;
 pub mod sidebar;
+pub mod sparkline;
+pub mod stats_ticker;
 pub mod storage;
 pub mod toaster;
 

@@ -175,7 +175,7 @@ check_po_covers_sources() {
     mapfile -t keywords < <(grep -o "'--keyword=[^']*'" po/meson.build | tr -d "'")
     # xgettext has no Rust parser and reads .rs as C (its warnings about the unknown
     # extension and about lifetimes looking like char literals are harmless).
-    xgettext --from-code=UTF-8 --add-comments "${keywords[@]}" -f po/POTFILES.in \
+    xgettext --from-code=UTF-8 --add-comments=Translators: "${keywords[@]}" -f po/POTFILES.in \
         -o "$tmp/hangar.pot" 2>"$tmp/xgettext.log" ||
         { grep -v 'warning:' "$tmp/xgettext.log"; return 1; }
     echo "$(grep -c '^msgid ' "$tmp/hangar.pot") msgids extracted (header included)"

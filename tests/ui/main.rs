@@ -34,6 +34,7 @@ fn main() {
         pages::the_host_page_reports_the_node_and_why_acceleration_is_off,
         details::activating_a_row_shows_its_details_and_they_follow_events,
         details::autostart_and_xml_edits_reach_libvirt_and_bad_xml_changes_nothing,
+        details::statistics_reach_the_row_and_the_details_graphs,
         connections::a_connection_added_in_the_dialog_opens_and_is_remembered,
     ]);
 }

@@ -47,7 +47,7 @@ pub fn set_vcpus(dom: &Domain, count: u32, when: When) -> Result<(), UserError> 
     if count > max {
         if when == When::NowAndNextBoot && dom.is_active()? {
             return Err(UserError::invalid(
-                gettext("This machine can have at most {max} vCPUs while it runs; choose “at next boot” to raise the maximum")
+                gettext("This machine can have at most {max} vCPUs while it runs; choose “At next boot only” to raise the maximum")
                     .replace("{max}", &max.to_string()),
             ));
         }
@@ -79,7 +79,7 @@ pub fn set_memory(dom: &Domain, kib: u64, when: When) -> Result<(), UserError> {
     if kib > max {
         if when == When::NowAndNextBoot && active {
             return Err(UserError::invalid(
-                gettext("This machine can have at most {max} while it runs; choose “at next boot” to raise the maximum")
+                gettext("This machine can have at most {max} while it runs; choose “At next boot only” to raise the maximum")
                     .replace("{max}", &crate::core::model::format_kib(max)),
             ));
         }

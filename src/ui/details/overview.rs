@@ -7,6 +7,14 @@ use gettextrs::gettext;
 
 use crate::core::details::{DomainDetails, When};
 use crate::core::model::format_kib;
+use crate::core::stats::Rates;
+use crate::ui::sparkline::Sparkline;
+
+/// A graph row: the sparkline and the latest value in words.
+struct Graph {
+    line: Sparkline,
+    value: gtk::Label,
+}
 
 /// Requests the overview sends to the view, which runs them on the worker.
 pub enum OverviewRequest {
@@ -24,34 +32,78 @@ pub struct OverviewPage {
     when: gtk::DropDown,
     apply: gtk::Button,
     pending: gtk::Label,
+    performance: adw::PreferencesGroup,
+    cpu_graph: Graph,
+    memory_graph: Graph,
+    disk_graph: Graph,
+    net_graph: Graph,
 }
 
-const FIELDS: &[(&str, &str)] = &[
-    ("name", "Name"),
-    ("title", "Title"),
-    ("description", "Description"),
-    ("uuid", "UUID"),
-    ("state", "State"),
-    ("id", "ID"),
-    ("os", "OS type and architecture"),
-    ("machine", "Machine type"),
-    ("emulator", "Emulator"),
-    ("kind", "Definition"),
-    ("vcpus", "vCPUs"),
-    ("memory", "Memory (current / maximum)"),
+/// The overview's rows, by key; titles come from `field_title`.
+const FIELDS: &[&str] = &[
+    "name",
+    "title",
+    "description",
+    "uuid",
+    "state",
+    "id",
+    "os",
+    "machine",
+    "emulator",
+    "kind",
+    "vcpus",
+    "memory",
 ];
+
+fn field_title(key: &str) -> String {
+    match key {
+        "name" => gettext("Name"),
+        "title" => gettext("Title"),
+        "description" => gettext("Description"),
+        "uuid" => gettext("UUID"),
+        "state" => gettext("State"),
+        "id" => gettext("ID"),
+        "os" => gettext("OS type and architecture"),
+        "machine" => gettext("Machine type"),
+        "emulator" => gettext("Emulator"),
+        "kind" => gettext("Definition"),
+        "vcpus" => gettext("vCPUs"),
+        "memory" => gettext("Memory (current / maximum)"),
+        _ => key.to_string(),
+    }
+}
 
 impl OverviewPage {
     pub fn new(on_request: Rc<dyn Fn(OverviewRequest)>) -> Self {
         let root = adw::PreferencesPage::new();
         let general = adw::PreferencesGroup::new();
         let mut values = Vec::new();
-        for (key, title) in FIELDS {
-            let row = adw::ActionRow::builder().title(gettext(*title)).build();
+        for key in FIELDS {
+            let row = adw::ActionRow::builder().title(field_title(key)).build();
             row.add_css_class("property");
             general.add(&row);
             values.push((*key, row));
         }
+        let performance = adw::PreferencesGroup::builder()
+            .title(gettext("Performance"))
+            .description(gettext("Sampled while the machine runs"))
+            .build();
+        let graph = |title: String, max: f32| {
+            let line = Sparkline::new(max);
+            let value = gtk::Label::builder().width_chars(18).xalign(1.0).build();
+            value.add_css_class("numeric");
+            let row = adw::ActionRow::builder().title(title).build();
+            row.add_suffix(&value);
+            row.add_suffix(&line.area);
+            performance.add(&row);
+            Graph { line, value }
+        };
+        let cpu_graph = graph(gettext("CPU"), 100.0);
+        let memory_graph = graph(gettext("Memory"), 0.0);
+        let disk_graph = graph(gettext("Disk read + write"), 0.0);
+        let net_graph = graph(gettext("Network in + out"), 0.0);
+        performance.set_visible(false);
+        root.add(&performance);
         root.add(&general);
 
         let settings = adw::PreferencesGroup::builder()
@@ -140,7 +192,47 @@ impl OverviewPage {
             when,
             apply,
             pending,
+            performance,
+            cpu_graph,
+            memory_graph,
+            disk_graph,
+            net_graph,
         }
+    }
+
+    /// A new sample: each graph moves on and shows its latest value.
+    pub fn push_rates(&self, r: &Rates) {
+        self.performance.set_visible(true);
+        let rate = |bps: f64| format!("{}/s", gtk::glib::format_size(bps as u64));
+        self.cpu_graph.line.push(r.cpu_percent as f32);
+        self.cpu_graph
+            .value
+            .set_label(&format!("{:.0} %", r.cpu_percent));
+        self.memory_graph.line.push(r.memory_kib as f32);
+        self.memory_graph.value.set_label(&format_kib(r.memory_kib));
+        let disk = r.disk_read_bps + r.disk_write_bps;
+        self.disk_graph.line.push(disk as f32);
+        self.disk_graph.value.set_label(&rate(disk));
+        let net = r.net_rx_bps + r.net_tx_bps;
+        self.net_graph.line.push(net as f32);
+        self.net_graph.value.set_label(&rate(net));
+    }
+
+    pub fn clear_graphs(&self) {
+        for g in [
+            &self.cpu_graph,
+            &self.memory_graph,
+            &self.disk_graph,
+            &self.net_graph,
+        ] {
+            g.line.clear();
+        }
+        self.performance.set_visible(false);
+    }
+
+    /// The CPU value the graph shows now, for tests.
+    pub fn cpu_text(&self) -> String {
+        self.cpu_graph.value.label().to_string()
     }
 
     pub fn show(&self, d: &DomainDetails) {
@@ -195,6 +287,7 @@ impl OverviewPage {
             };
             row.set_subtitle(&gtk::glib::markup_escape_text(&text));
         }
+        self.memory_graph.line.set_scale(s.max_memory_kib as f32);
         self.autostart.set_state(d.autostart);
         self.autostart.set_active(d.autostart);
         self.autostart.set_sensitive(d.persistent);

@@ -124,7 +124,13 @@ impl DetailsView {
             name: name.into(),
         }));
         self.last.replace(None);
+        self.overview.clear_graphs();
         self.refresh();
+    }
+
+    /// A new statistics sample for the shown machine.
+    pub fn push_rates(&self, rates: &crate::core::stats::Rates) {
+        self.overview.push_rates(rates);
     }
 
     pub fn shown_uuid(&self) -> Option<String> {

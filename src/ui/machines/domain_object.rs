@@ -37,6 +37,11 @@ mod imp {
         /// False while the host is disconnected: the row is shown greyed.
         #[property(get, set)]
         pub online: Cell<bool>,
+        /// CPU use in percent of the machine's vCPUs at the last tick.
+        #[property(get, set)]
+        pub cpu_percent: Cell<f64>,
+        /// Recent CPU percentages, newest last, for the list's sparkline.
+        pub cpu_history: RefCell<std::collections::VecDeque<f32>>,
         pub state: Cell<Option<crate::core::model::DomainState>>,
     }
 
@@ -70,6 +75,9 @@ impl DomainObject {
             self.set_name(summary.name.clone());
         }
         if self.imp().state.get() != Some(summary.state) {
+            if !summary.state.is_active() {
+                self.clear_cpu();
+            }
             self.imp().state.set(Some(summary.state));
             self.set_state_label(summary.state.label());
             self.set_state_icon(summary.state.icon_name());
@@ -82,6 +90,29 @@ impl DomainObject {
             self.set_memory_kib(summary.memory_kib);
             self.set_memory_label(format_kib(summary.memory_kib));
         }
+    }
+
+    /// Adds a CPU sample (percent); notifies `cpu-percent` so the sparkline redraws.
+    pub fn push_cpu(&self, percent: f64) {
+        let mut h = self.imp().cpu_history.borrow_mut();
+        h.push_back(percent as f32);
+        while h.len() > crate::ui::sparkline::HISTORY {
+            h.pop_front();
+        }
+        drop(h);
+        self.set_cpu_percent(percent);
+    }
+
+    /// Forgets the CPU history (the machine stopped).
+    pub fn clear_cpu(&self) {
+        if !self.imp().cpu_history.borrow().is_empty() {
+            self.imp().cpu_history.borrow_mut().clear();
+            self.set_cpu_percent(0.0);
+        }
+    }
+
+    pub fn cpu_history(&self) -> std::cell::Ref<'_, std::collections::VecDeque<f32>> {
+        self.imp().cpu_history.borrow()
     }
 
     pub fn state(&self) -> DomainState {

@@ -15,6 +15,9 @@ pub struct MachineList {
     filtered: gtk::FilterListModel,
     filter: gtk::CustomFilter,
     query: std::rc::Rc<std::cell::RefCell<String>>,
+    /// UUIDs of the rows the view has bound, i.e. the ones on screen (a recycling
+    /// view binds only those, plus a few for scrolling).
+    on_screen: std::rc::Rc<std::cell::RefCell<std::collections::HashSet<String>>>,
 }
 
 impl Default for MachineList {
@@ -67,6 +70,12 @@ impl MachineList {
         vcpus.set_sorter(Some(&numeric_sorter("vcpus")));
         view.append_column(&vcpus);
 
+        let on_screen: std::rc::Rc<std::cell::RefCell<std::collections::HashSet<String>>> =
+            std::rc::Rc::default();
+        let cpu = cpu_column(on_screen.clone());
+        cpu.set_sorter(Some(&numeric_sorter("cpu-percent")));
+        view.append_column(&cpu);
+
         let memory = text_column(&gettext("Memory"), "memory-label", false);
         memory.set_sorter(Some(&numeric_sorter("memory-kib")));
         view.append_column(&memory);
@@ -79,6 +88,7 @@ impl MachineList {
             filtered,
             filter,
             query,
+            on_screen,
         }
     }
 
@@ -101,6 +111,12 @@ impl MachineList {
         } else {
             gtk::FilterChange::Different
         });
+    }
+
+    /// The UUIDs of the rows on screen: where a driver has no bulk statistics, only
+    /// these are sampled one by one.
+    pub fn on_screen(&self) -> Vec<String> {
+        self.on_screen.borrow().iter().cloned().collect()
     }
 
     /// How many rows the search lets through.
@@ -180,6 +196,72 @@ fn text_column(title: &str, property: &'static str, is_name: bool) -> gtk::Colum
     });
     gtk::ColumnViewColumn::builder()
         .title(title)
+        .factory(&factory)
+        .resizable(true)
+        .build()
+}
+
+/// A CPU sparkline per row. Its bind and unbind also keep `on_screen` current.
+fn cpu_column(
+    on_screen: std::rc::Rc<std::cell::RefCell<std::collections::HashSet<String>>>,
+) -> gtk::ColumnViewColumn {
+    type Bound = std::cell::RefCell<Option<(DomainObject, glib::SignalHandlerId)>>;
+    let factory = gtk::SignalListItemFactory::new();
+    factory.connect_setup(|_, item| {
+        let item = item.downcast_ref::<gtk::ListItem>().expect("a ListItem");
+        let area = gtk::DrawingArea::builder()
+            .content_width(64)
+            .content_height(18)
+            .valign(gtk::Align::Center)
+            .build();
+        area.update_property(&[gtk::accessible::Property::Label(&gettext("CPU usage"))]);
+        item.set_child(Some(&area));
+    });
+    let bound_keys = on_screen.clone();
+    factory.connect_bind(move |_, item| {
+        let item = item.downcast_ref::<gtk::ListItem>().expect("a ListItem");
+        let (Some(area), Some(obj)) = (
+            item.child().and_downcast::<gtk::DrawingArea>(),
+            item.item().and_downcast::<DomainObject>(),
+        ) else {
+            return;
+        };
+        bound_keys.borrow_mut().insert(obj.uuid());
+        {
+            let obj = obj.clone();
+            area.set_draw_func(move |a, cr, w, h| {
+                crate::ui::sparkline::draw(a, cr, w, h, &obj.cpu_history(), 100.0);
+            });
+        }
+        let redraw = {
+            let area = area.downgrade();
+            obj.connect_notify_local(Some("cpu-percent"), move |o, _| {
+                if let Some(a) = area.upgrade() {
+                    a.set_tooltip_text(Some(&format!("{:.0} %", o.cpu_percent())));
+                    a.queue_draw();
+                }
+            })
+        };
+        // SAFETY: only this factory stores and reads this key, always with this type.
+        unsafe {
+            area.set_data::<Bound>("hangar-bound", std::cell::RefCell::new(Some((obj, redraw))))
+        };
+    });
+    factory.connect_unbind(move |_, item| {
+        let item = item.downcast_ref::<gtk::ListItem>().expect("a ListItem");
+        let Some(area) = item.child().and_downcast::<gtk::DrawingArea>() else {
+            return;
+        };
+        // SAFETY: as in bind.
+        let bound = unsafe { area.steal_data::<Bound>("hangar-bound") };
+        if let Some((obj, handler)) = bound.and_then(|b| b.into_inner()) {
+            on_screen.borrow_mut().remove(&obj.uuid());
+            obj.disconnect(handler);
+        }
+        area.unset_draw_func();
+    });
+    gtk::ColumnViewColumn::builder()
+        .title(gettext("CPU"))
         .factory(&factory)
         .resizable(true)
         .build()

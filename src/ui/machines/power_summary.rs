@@ -19,11 +19,7 @@ pub fn summary(
     let done = total - failed.len();
     match (total, failed.len()) {
         (0, _) | (1, 0) => None,
-        (1, 1) => Some(
-            gettext("Could not {action} {machine}")
-                .replace("{action}", &action.label().to_lowercase())
-                .replace("{machine}", &failed[0]),
-        ),
+        (1, 1) => Some(could_not(action).replace("{machine}", &failed[0])),
         (_, 0) => Some(
             ngettext(
                 "{action}: {n} machine done",
@@ -40,6 +36,18 @@ pub fn summary(
                 .replace("{total}", &total.to_string())
                 .replace("{failed}", &failed.join("; ")),
         ),
+    }
+}
+
+/// Whole sentences per action: translations cannot assemble a verb into a sentence.
+fn could_not(action: DomainAction) -> String {
+    match action {
+        DomainAction::Start => gettext("Could not start {machine}"),
+        DomainAction::Shutdown => gettext("Could not shut down {machine}"),
+        DomainAction::Reboot => gettext("Could not reboot {machine}"),
+        DomainAction::ForceOff => gettext("Could not force off {machine}"),
+        DomainAction::Pause => gettext("Could not pause {machine}"),
+        DomainAction::Resume => gettext("Could not resume {machine}"),
     }
 }
 

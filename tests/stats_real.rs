@@ -1,0 +1,51 @@
+//! Statistics from a real QEMU guest through the one bulk call
+//! (virConnectGetAllDomainStats). Needs root and libvirtd (HANGAR_REAL_LIBVIRT=1).
+
+mod common;
+
+use std::time::Duration;
+
+use common::real_libvirt;
+use hangar::core::stats::{sample, RateTracker};
+
+#[test]
+fn one_bulk_call_samples_a_running_guest() {
+    if !real_libvirt() {
+        return;
+    }
+    hangar::core::event_loop::run_on_own_thread().unwrap();
+    let conn = virt::connect::Connect::open(Some("qemu:///system")).unwrap();
+    let name = format!("hangar-stats-{}", std::process::id());
+    let xml = format!(
+        "<domain type='qemu'><name>{name}</name><memory unit='MiB'>48</memory><vcpu>1</vcpu>\
+         <os><type arch='x86_64' machine='pc'>hvm</type></os></domain>"
+    );
+    let dom = conn
+        .create_domain_xml(&xml, 0)
+        .expect("a transient guest starts");
+    let uuid = dom.uuid_string().unwrap();
+    let outcome = std::panic::catch_unwind(|| {
+        let mut tracker = RateTracker::default();
+        // No rows given: only the bulk call can find the guest.
+        let first = sample(&conn, &[]).unwrap();
+        let s = first
+            .iter()
+            .find(|s| s.uuid == uuid)
+            .expect("the running guest is sampled");
+        assert!(s.cpu_time_ns > 0 && s.memory_kib > 0, "{s:?}");
+        tracker.absorb(first);
+        std::thread::sleep(Duration::from_millis(1500));
+        let rates = tracker.absorb(sample(&conn, &[]).unwrap());
+        let (_, r) = rates
+            .iter()
+            .find(|(u, _)| *u == uuid)
+            .expect("rates after two samples");
+        assert!(r.cpu_percent > 0.0 && r.cpu_percent <= 100.0, "{r:?}");
+        eprintln!(
+            "guest CPU {:.1} %, memory {} KiB",
+            r.cpu_percent, r.memory_kib
+        );
+    });
+    let _ = dom.destroy();
+    outcome.unwrap();
+}

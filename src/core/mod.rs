@@ -1,6 +1,7 @@
 //! Hangar's core: libvirt, XML and planning, with no GTK anywhere below this module.
 //! It is used by the window, by the tests and by the benchmark alike.
 
+pub mod clone;
 pub mod details;
 pub mod domain_action;
 pub mod error;
@@ -9,6 +10,7 @@ pub mod events;
 pub mod host;
 pub mod inventory;
 pub mod model;
+pub mod new_vm;
 pub mod node_file;
 pub mod process_clock;
 pub mod startup;

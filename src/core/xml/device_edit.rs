@@ -107,8 +107,10 @@ pub fn set_graphics_autoport(doc: &mut Document) {
 fn renamed_path(path: &str, old_name: &str, new_name: &str) -> String {
     let new_name = new_name.replace('/', "_");
     let (dir, file) = path.rsplit_once('/').map_or(("", path), |(d, f)| (d, f));
+    // Only the first occurrence: the name is usually the file's prefix, and a short
+    // template name ("a") must not also rewrite the rest ("a-serial.log").
     let file = if !old_name.is_empty() && file.contains(old_name) {
-        file.replace(old_name, &new_name)
+        file.replacen(old_name, &new_name, 1)
     } else {
         match file.rsplit_once('.') {
             Some((stem, ext)) if !stem.is_empty() => format!("{stem}-{new_name}.{ext}"),
@@ -234,6 +236,14 @@ pub fn add_disk(doc: &mut Document, disk: &NewDisk) -> Result<(), XmlError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_short_template_name_is_replaced_once() {
+        assert_eq!(
+            super::renamed_path("/var/log/a-serial.log", "a", "web"),
+            "/var/log/web-serial.log"
+        );
+    }
+
     use super::*;
 
     const TEMPLATE: &str = include_str!("testdata/domain-uefi-template.xml");

@@ -13,6 +13,7 @@ pub mod model;
 pub mod new_vm;
 pub mod node_file;
 pub mod process_clock;
+pub mod snapshots;
 pub mod startup;
 pub mod stats;
 pub mod store;

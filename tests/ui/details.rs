@@ -181,3 +181,50 @@ pub fn statistics_reach_the_row_and_the_details_graphs() {
     gtk::gio::Settings::new(hangar::config::APP_ID).reset("stats-interval-seconds");
     close(c);
 }
+
+pub fn snapshots_are_taken_reverted_and_deleted_from_the_tab() {
+    let c = launched("ui-snap");
+    open(&c, "vm-1");
+    let page = c.model().machines.details.snapshots.clone();
+    page.name.set_text("before upgrade");
+    page.take.emit_clicked();
+    pump_until(T, "the snapshot is listed", || {
+        page.shown
+            .borrow()
+            .iter()
+            .any(|s| s.name == "before upgrade" && s.current)
+    });
+    // A duplicate name is refused at the form, before libvirt.
+    page.name.set_text("before upgrade");
+    page.take.emit_clicked();
+    assert!(crate::harness::label_texts(&page.root)
+        .iter()
+        .any(|t| t.contains("already exists")));
+    page.name.set_text("second");
+    page.take.emit_clicked();
+    pump_until(T, "two, nested", || {
+        page.shown
+            .borrow()
+            .iter()
+            .map(|s| (s.name.clone(), s.depth))
+            .collect::<Vec<_>>()
+            == [("before upgrade".to_string(), 0), ("second".to_string(), 1)]
+    });
+    // Delete asks first; confirm through the dialog's own button.
+    let delete = crate::harness::find_widget::<gtk::Button>(&page.root, &|b| {
+        b.label().as_deref() == Some("Delete")
+            && b.ancestor(adw::ActionRow::static_type())
+                .is_some_and(|r| r.widget_name() == "second")
+    })
+    .unwrap();
+    delete.emit_clicked();
+    pump_until(T, "a confirmation", || {
+        crate::machines::open_message_dialog().is_some()
+    });
+    crate::machines::click_dialog_button(
+        &crate::machines::open_message_dialog().unwrap(),
+        "Delete",
+    );
+    pump_until(T, "one left", || page.shown.borrow().len() == 1);
+    close(c);
+}

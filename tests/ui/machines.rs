@@ -226,14 +226,14 @@ pub fn search_filters_by_name_and_state_in_any_script() {
     close(c);
 }
 
-fn open_message_dialog() -> Option<adw::MessageDialog> {
+pub fn open_message_dialog() -> Option<adw::MessageDialog> {
     gtk::Window::list_toplevels()
         .into_iter()
         .filter_map(|w| w.downcast::<adw::MessageDialog>().ok())
         .find(|d| d.is_visible())
 }
 
-fn click_dialog_button(dialog: &adw::MessageDialog, label: &str) {
+pub fn click_dialog_button(dialog: &adw::MessageDialog, label: &str) {
     crate::harness::find_widget::<gtk::Button>(dialog, &|b| b.label().as_deref() == Some(label))
         .unwrap_or_else(|| panic!("a {label:?} button"))
         .emit_clicked();

@@ -35,6 +35,7 @@ fn main() {
         details::activating_a_row_shows_its_details_and_they_follow_events,
         details::autostart_and_xml_edits_reach_libvirt_and_bad_xml_changes_nothing,
         details::statistics_reach_the_row_and_the_details_graphs,
+        details::snapshots_are_taken_reverted_and_deleted_from_the_tab,
         connections::a_connection_added_in_the_dialog_opens_and_is_remembered,
     ]);
 }

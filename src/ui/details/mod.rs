@@ -2,5 +2,6 @@
 
 pub mod hardware;
 pub mod overview;
+pub mod snapshots;
 pub mod view;
 pub mod xml_page;

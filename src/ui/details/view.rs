@@ -10,6 +10,7 @@ use gettextrs::gettext;
 
 use super::hardware::HardwarePage;
 use super::overview::{OverviewPage, OverviewRequest};
+use super::snapshots::{SnapshotRequest, SnapshotsPage};
 use super::xml_page::XmlPage;
 use crate::core::details::{self, DomainDetails};
 use crate::core::error::UserError;
@@ -30,6 +31,7 @@ pub struct DetailsView {
     pub overview: OverviewPage,
     pub hardware: Rc<RefCell<HardwarePage>>,
     pub xml: Rc<XmlPage>,
+    pub snapshots: Rc<SnapshotsPage>,
     shown: Rc<RefCell<Option<Shown>>>,
     /// The last details read, for tests and for pages that need them later.
     pub last: Rc<RefCell<Option<DomainDetails>>>,
@@ -77,6 +79,15 @@ impl DetailsView {
                 }) as Rc<dyn Fn(String)>
             };
             let xml = Rc::new(XmlPage::new(save));
+            let snapshot_request = {
+                let weak = weak.clone();
+                Rc::new(move |r: SnapshotRequest| {
+                    if let Some(me) = weak.upgrade() {
+                        me.run_snapshot(r);
+                    }
+                }) as Rc<dyn Fn(SnapshotRequest)>
+            };
+            let snapshots = SnapshotsPage::new(snapshot_request);
             stack.add_titled_with_icon(
                 &overview.root,
                 Some("overview"),
@@ -88,6 +99,12 @@ impl DetailsView {
                 Some("hardware"),
                 &gettext("Hardware"),
                 "drive-harddisk-symbolic",
+            );
+            stack.add_titled_with_icon(
+                &snapshots.root,
+                Some("snapshots"),
+                &gettext("Snapshots"),
+                "camera-photo-symbolic",
             );
             stack.add_titled_with_icon(
                 &xml.root,
@@ -108,6 +125,7 @@ impl DetailsView {
                 overview,
                 hardware,
                 xml,
+                snapshots,
                 shown: Rc::default(),
                 last: Rc::default(),
                 toaster,
@@ -165,6 +183,74 @@ impl DetailsView {
                     Ok(d) => me.fill(d),
                     Err(e) => me.toaster.show(e.message),
                 }
+                me.refresh_snapshots();
+            }),
+        );
+    }
+
+    /// Lists the snapshots again (after the details, or after a snapshot change).
+    fn refresh_snapshots(self: &Rc<Self>) {
+        let Some((handle, uuid)) = self
+            .shown
+            .borrow()
+            .as_ref()
+            .map(|s| (s.handle.clone(), s.uuid.clone()))
+        else {
+            return;
+        };
+        let weak = Rc::downgrade(self);
+        let asked = uuid.clone();
+        handle.run(
+            move |conn| crate::core::snapshots::list(&conn.lookup_domain_by_uuid_string(&uuid)?),
+            on_main(
+                move |result: Result<Vec<crate::core::snapshots::SnapshotInfo>, UserError>| {
+                    let Some(me) = weak.upgrade() else { return };
+                    if me.shown_uuid().as_deref() != Some(asked.as_str()) {
+                        return;
+                    }
+                    match result {
+                        Ok(list) => me.snapshots.show(&list),
+                        // Drivers without snapshots say so on the page.
+                        Err(e) => me.snapshots.show_error(Some(&e.message)),
+                    }
+                },
+            ),
+        );
+    }
+
+    fn run_snapshot(self: &Rc<Self>, request: SnapshotRequest) {
+        let Some((handle, uuid)) = self
+            .shown
+            .borrow()
+            .as_ref()
+            .map(|s| (s.handle.clone(), s.uuid.clone()))
+        else {
+            return;
+        };
+        let created = matches!(request, SnapshotRequest::Create { .. });
+        let weak = Rc::downgrade(self);
+        handle.run(
+            move |conn| {
+                let dom = conn.lookup_domain_by_uuid_string(&uuid)?;
+                match request {
+                    SnapshotRequest::Create {
+                        name,
+                        description,
+                        kind,
+                    } => crate::core::snapshots::create(&dom, &name, &description, kind),
+                    SnapshotRequest::Revert(name) => crate::core::snapshots::revert(&dom, &name),
+                    SnapshotRequest::Delete(name) => crate::core::snapshots::delete(&dom, &name),
+                }
+            },
+            on_main(move |result: Result<(), UserError>| {
+                let Some(me) = weak.upgrade() else { return };
+                match result {
+                    Ok(()) if created => me.snapshots.taken(),
+                    Ok(()) => me.snapshots.show_error(None),
+                    Err(e) => me.snapshots.show_error(Some(&e.message)),
+                }
+                me.refresh_snapshots();
+                me.refresh();
             }),
         );
     }

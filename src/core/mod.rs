@@ -16,6 +16,7 @@ pub mod process_clock;
 pub mod snapshots;
 pub mod startup;
 pub mod stats;
+pub mod storage;
 pub mod store;
 pub mod uri;
 pub mod worker;

@@ -13,7 +13,7 @@ use super::sysprep;
 use crate::core::error::UserError;
 use crate::core::inventory;
 use crate::core::model::DomainState;
-use crate::core::networks::taken::is_local_uri;
+use crate::core::host::is_local_uri;
 use crate::core::xml::{DomainXml, PoolXml, VolumeXml};
 
 /// A storage pool as the plans see it.

@@ -12,7 +12,7 @@ use gettextrs::gettext;
 
 use super::fields::Availability;
 use crate::core::error::{ErrorKind, UserError};
-use crate::core::networks::taken::is_local_uri;
+use crate::core::host::is_local_uri;
 
 /// The operations run: only what makes a clone a separate machine.
 pub const OPERATIONS: &str = "hostname,machine-id,ssh-hostkeys";

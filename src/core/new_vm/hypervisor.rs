@@ -15,7 +15,7 @@ use gettextrs::gettext;
 use virt::connect::Connect;
 
 use crate::core::clone::fields::Availability;
-use crate::core::networks::taken::is_local_uri;
+use crate::core::host::is_local_uri;
 
 /// The person's choice of acceleration.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -10,6 +10,7 @@ pub mod events;
 pub mod host;
 pub mod inventory;
 pub mod model;
+pub mod networks;
 pub mod new_vm;
 pub mod node_file;
 pub mod process_clock;

@@ -88,7 +88,6 @@ pub struct App {
     pub settings: AppSettings,
     stats: crate::core::stats::RateTracker,
     stats_in_flight: bool,
-    _stats_tick: gtk::glib::SourceId,
 }
 
 pub struct AppWidgets {}
@@ -253,6 +252,13 @@ impl Component for App {
                 .connect_clicked(move |_| sender.input(AppMsg::CloseDetails));
         }
         install_shortcuts(&window, &sender);
+        {
+            // The tick stops by itself once this window's component is gone.
+            let input = sender.input_sender().clone();
+            super::stats_ticker::start(init.settings.stats_interval(), move || {
+                input.send(AppMsg::StatsTick).is_ok()
+            });
+        }
         let (width, height, maximized) = init.settings.window_size();
         window.set_default_size(width, height);
         window.set_maximized(maximized);
@@ -301,12 +307,6 @@ impl Component for App {
             load_report,
             row_trace: RowTrace::from_env(),
             connector: init.connector,
-            _stats_tick: {
-                let sender = sender.clone();
-                super::stats_ticker::start(init.settings.stats_interval(), move || {
-                    sender.input(AppMsg::StatsTick)
-                })
-            },
             settings: init.settings,
             stats: Default::default(),
             stats_in_flight: false,

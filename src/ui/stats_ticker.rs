@@ -6,13 +6,16 @@ use std::time::Duration;
 
 use gtk::glib;
 
-/// Calls `tick` every `seconds`, for as long as the returned source lives.
-pub fn start(seconds: u32, tick: impl Fn() + 'static) -> glib::SourceId {
+/// Calls `tick` every `seconds` until it returns false (its window is gone).
+pub fn start(seconds: u32, tick: impl Fn() -> bool + 'static) {
     glib::timeout_add_local(
         Duration::from_secs(seconds.clamp(1, 60) as u64),
         move || {
-            tick();
-            glib::ControlFlow::Continue
+            if tick() {
+                glib::ControlFlow::Continue
+            } else {
+                glib::ControlFlow::Break
+            }
         },
-    )
+    );
 }

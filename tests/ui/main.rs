@@ -11,6 +11,7 @@ mod details;
 mod harness;
 mod machines;
 mod pages;
+mod storage_pages;
 
 /// `cases![module::function, …]` names each case after its function.
 macro_rules! cases {
@@ -32,6 +33,16 @@ fn main() {
         pages::switching_a_network_off_stops_it_and_the_row_follows,
         pages::a_pool_switch_that_libvirt_refuses_snaps_back_with_the_reason,
         pages::the_host_page_reports_the_node_and_why_acceleration_is_off,
+        storage_pages::a_network_row_shows_mode_addresses_and_dhcp_range,
+        storage_pages::the_new_network_dialog_refuses_bad_input_next_to_the_fields,
+        storage_pages::deleting_a_network_in_use_names_the_running_machines,
+        storage_pages::the_network_xml_editor_shows_libvirts_refusal_and_changes_nothing,
+        storage_pages::a_pool_lists_its_volumes_with_users_and_creates_one,
+        storage_pages::the_new_pool_dialog_checks_then_defines_and_starts,
+        storage_pages::a_pool_used_by_a_running_machine_is_not_stopped,
+        storage_pages::uploads_show_progress_cancel_cleanly_and_download_back,
+        storage_pages::leases_and_resize_answer_in_their_windows,
+        storage_pages::the_demo_host_shows_its_networks_and_storage,
         details::activating_a_row_shows_its_details_and_they_follow_events,
         details::autostart_and_xml_edits_reach_libvirt_and_bad_xml_changes_nothing,
         details::statistics_reach_the_row_and_the_details_graphs,

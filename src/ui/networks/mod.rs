@@ -1,3 +1,8 @@
-//! The Networks page: the host's virtual networks.
+//! The Networks page: the host's virtual networks, and the dialogs to create one,
+//! edit its XML and see its DHCP leases.
 
+pub mod create_dialog;
+pub mod form;
+pub mod leases_dialog;
 pub mod page;
+pub mod xml_editor;

@@ -1,3 +1,9 @@
-//! The Storage page: the host's storage pools.
+//! The Storage page: pools and their volumes, and the dialogs to create pools and
+//! volumes, resize, clone, upload, download and show backing chains.
 
+pub mod chain_dialog;
+pub mod entry_dialog;
 pub mod page;
+pub mod pool_dialog;
+pub mod progress;
+pub mod volume_dialog;

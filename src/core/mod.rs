@@ -2,6 +2,7 @@
 //! It is used by the window, by the tests and by the benchmark alike.
 
 pub mod clone;
+pub mod delete_vm;
 pub mod details;
 pub mod domain_action;
 pub mod error;

@@ -62,6 +62,8 @@ pub enum AppMsg {
     ShowAddConnection,
     /// Ctrl+F.
     Search,
+    /// Delete key, or the details' Delete button: delete the selected machine.
+    DeleteSelected,
     AddConnection {
         uri: String,
         autoconnect: bool,
@@ -251,7 +253,27 @@ impl Component for App {
                 .back
                 .connect_clicked(move |_| sender.input(AppMsg::CloseDetails));
         }
+        {
+            let sender = sender.clone();
+            machines
+                .details
+                .delete
+                .connect_clicked(move |_| sender.input(AppMsg::DeleteSelected));
+        }
         install_shortcuts(&window, &sender);
+        {
+            // Delete acts on the list only, never while typing in an entry.
+            let sender = sender.clone();
+            let keys = gtk::ShortcutController::new();
+            keys.add_shortcut(gtk::Shortcut::new(
+                gtk::ShortcutTrigger::parse_string("Delete"),
+                Some(gtk::CallbackAction::new(move |_, _| {
+                    sender.input(AppMsg::DeleteSelected);
+                    gtk::glib::Propagation::Stop
+                })),
+            ));
+            machines.list.view.add_controller(keys);
+        }
         {
             // The tick stops by itself once this window's component is gone.
             let input = sender.input_sender().clone();
@@ -367,6 +389,7 @@ impl Component for App {
                 dialog.present();
             }
             AppMsg::Search => self.machines.start_search(),
+            AppMsg::DeleteSelected => self.delete_selected(root.upcast_ref()),
             AppMsg::AddConnection { uri, autoconnect } => self.add_connection(uri, autoconnect),
             AppMsg::RemoveSelectedConnection => self.remove_selected_connection(),
             AppMsg::Close => {
@@ -577,6 +600,23 @@ impl App {
             }
         });
         dialog.present();
+    }
+
+    /// One machine: the dialog with its disks. Several: deleting one by one would be
+    /// a dialog each, so the person selects one at a time for now and is told so.
+    fn delete_selected(&self, root: &gtk::Window) {
+        let Some(host) = self.hosts.get(self.selected_host) else {
+            return;
+        };
+        match self.machines.list.selected().as_slice() {
+            [one] => {
+                super::machines::delete_dialog::open(root, &host.handle, &one.uuid(), &self.toaster)
+            }
+            [] => {}
+            _ => self.toaster.show(gettext(
+                "Select one machine to delete: each has its own disks to decide about",
+            )),
+        }
     }
 
     /// Starts one sampling job on the selected host, unless the window is hidden, the

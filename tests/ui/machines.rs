@@ -303,3 +303,26 @@ pub fn a_bulk_start_reports_once_and_names_the_failure() {
     });
     close(c);
 }
+
+pub fn delete_asks_with_the_disks_and_removes_the_machine() {
+    let c = launch_loaded(3, "ui-delete");
+    assert!(c.model().list().select_by_name("vm-3"));
+    c.emit(AppMsg::DeleteSelected);
+    pump_until(T, "the delete dialog", || open_message_dialog().is_some());
+    let dialog = open_message_dialog().unwrap();
+    assert_eq!(dialog.heading().unwrap(), "Delete vm-3?");
+    // vm-3's disk is not a volume of any pool in this host: listed, kept, not tickable.
+    let check =
+        crate::harness::find_widget::<gtk::CheckButton>(&dialog, &|_| true).expect("a disk row");
+    assert!(!check.is_sensitive() && !check.is_active());
+    assert!(crate::harness::label_texts(&dialog)
+        .iter()
+        .any(|t| t.starts_with("Kept: not in a storage pool")));
+    click_dialog_button(&dialog, "Delete");
+    pump_until(T, "vm-3 is gone", || {
+        row_of(&c, "vm-3").is_none() && c.model().list().visible_count() == 2
+    });
+    // Nothing was ticked, so only the machine is reported.
+    assert_eq!(c.model().toaster.last().unwrap(), "Deleted vm-3");
+    close(c);
+}

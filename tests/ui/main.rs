@@ -30,6 +30,7 @@ fn main() {
         machines::search_filters_by_name_and_state_in_any_script,
         machines::force_off_asks_first_and_cancel_changes_nothing,
         machines::a_bulk_start_reports_once_and_names_the_failure,
+        machines::delete_asks_with_the_disks_and_removes_the_machine,
         pages::switching_a_network_off_stops_it_and_the_row_follows,
         pages::a_pool_switch_that_libvirt_refuses_snaps_back_with_the_reason,
         pages::the_host_page_reports_the_node_and_why_acceleration_is_off,

@@ -27,6 +27,7 @@ struct Shown {
 pub struct DetailsView {
     pub root: gtk::Box,
     pub back: gtk::Button,
+    pub delete: gtk::Button,
     title: gtk::Label,
     pub overview: OverviewPage,
     pub hardware: Rc<RefCell<HardwarePage>>,
@@ -59,6 +60,10 @@ impl DetailsView {
             header.append(&back);
             header.append(&title);
             header.append(&switcher);
+            let delete = gtk::Button::from_icon_name("user-trash-symbolic");
+            delete.set_tooltip_text(Some(&gettext("Delete Machine…")));
+            delete.update_property(&[gtk::accessible::Property::Label(&gettext("Delete Machine"))]);
+            header.append(&delete);
 
             let request = {
                 let weak = weak.clone();
@@ -121,6 +126,7 @@ impl DetailsView {
             DetailsView {
                 root,
                 back,
+                delete,
                 title,
                 overview,
                 hardware,

@@ -2,7 +2,8 @@
 # Takes the README screenshot from the real app: the demo hypervisor under Xvfb, one
 # machine selected, the window cropped out. Usage:
 #   tools/screenshot.sh OUT.png [MACHINE-TO-SELECT] [extra hangar args…]
-# Set LANGUAGE=zh_CN (with an installed build) for the translated window.
+# Set LANGUAGE=zh_CN (with hangar.mo installed, and a CJK font such as
+# fonts-wqy-microhei) for the translated window.
 set -euo pipefail
 out=$(realpath -m "$1"); select=${2:-web-01}; shift $(( $# >= 2 ? 2 : 1 ))
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +19,7 @@ from atspi_helpers import find, find_app, wait, click_at
 app = find_app("hangar")
 label = wait("row", lambda: find(app, lambda n: n.getRoleName() == "label" and n.name == "$SELECT"))
 click_at(label)
-time.sleep(1.0)
+time.sleep(float(__import__("os").environ.get("SHOT_WAIT", "1.0")))
 PY
   import -window root "$OUT"
   kill $app

@@ -171,3 +171,35 @@ fn after_close_every_call_fails_cleanly() {
     let err = host.handle.call(|_| Ok(())).expect_err("closed");
     assert_eq!(err.kind, ErrorKind::ConnectionLost);
 }
+
+#[test]
+fn an_ssh_failure_and_a_bad_uri_are_explained() {
+    // Loopback only: port 1 is closed, so ssh itself reports the refusal.
+    let mut host = Host::open("qemu+ssh://nobody@127.0.0.1:1/system");
+    host.until(Duration::from_secs(30), |u, _| {
+        matches!(u, Update::Failed(_))
+    });
+    let ConnectionStatus::Failed(e) = &host.store.status else {
+        unreachable!()
+    };
+    assert!(
+        e.message
+            .starts_with("No SSH server answers on that host and port"),
+        "{}",
+        e.message
+    );
+    host.handle.close();
+
+    let mut bad = Host::open("qemu+carrierpigeon:///system");
+    bad.until(T, |u, _| matches!(u, Update::Failed(_)));
+    let ConnectionStatus::Failed(e) = &bad.store.status else {
+        unreachable!()
+    };
+    assert!(
+        e.message
+            .starts_with("transport in URL not recognised (should be tls|unix|ssh"),
+        "libvirt's reason, without its function name: {}",
+        e.message
+    );
+    bad.handle.close();
+}

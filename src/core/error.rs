@@ -132,11 +132,14 @@ fn strip_prefix(msg: &str) -> &str {
         "invalid argument: ",
         "operation failed: ",
         "internal error: ",
+        "remote_open: ",
     ];
-    PREFIXES
-        .iter()
-        .find_map(|p| msg.strip_prefix(p))
-        .unwrap_or(msg)
+    // They nest ("internal error: remote_open: …"), so strip until none is left.
+    let mut rest = msg;
+    while let Some(stripped) = PREFIXES.iter().find_map(|p| rest.strip_prefix(p)) {
+        rest = stripped;
+    }
+    rest
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! It is used by the window, by the tests and by the benchmark alike.
 
 pub mod clone;
+pub mod console;
 pub mod delete_vm;
 pub mod details;
 pub mod domain_action;
@@ -16,6 +17,7 @@ pub mod new_vm;
 pub mod node_file;
 pub mod process_clock;
 pub mod snapshots;
+pub mod ssh_hints;
 pub mod startup;
 pub mod stats;
 pub mod storage;

@@ -261,7 +261,13 @@ impl Worker {
     }
 
     fn open_session(&self) -> Result<Session, UserError> {
-        let conn = Connect::open(Some(&self.uri)).map_err(|e| from_virt(&e))?;
+        let conn = Connect::open(Some(&self.uri)).map_err(|e| {
+            let mut err = from_virt(&e);
+            if let Some(hint) = super::ssh_hints::explain(&self.uri, e.message()) {
+                err.message = format!("{hint} ({})", err.message);
+            }
+            err
+        })?;
         // Unsupported on local drivers (test://, qemu:///embed): nothing to do there.
         let _ = conn.set_keep_alive(KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT);
         let tx = self.tx.clone();

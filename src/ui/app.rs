@@ -62,6 +62,7 @@ pub enum AppMsg {
     ShowAddConnection,
     /// Ctrl+F.
     Search,
+    OpenConsole,
     /// Delete key, or the details' Delete button: delete the selected machine.
     DeleteSelected,
     AddConnection {
@@ -80,6 +81,7 @@ pub struct App {
     pub storage: StoragePage,
     pub host_page: std::rc::Rc<super::host::page::HostPage>,
     pub power: PowerActions,
+    pub console_button: gtk::Button,
     content: HostContent,
     pub toaster: Toaster,
     row_trace: Option<RowTrace>,
@@ -159,6 +161,14 @@ impl Component for App {
             .build();
         let header = adw::HeaderBar::builder().title_widget(&title).build();
         header.pack_start(&power.container);
+        let console_button = icon_button("utilities-terminal-symbolic", &gettext("Open Console"));
+        console_button.remove_css_class("flat");
+        console_button.set_sensitive(false);
+        {
+            let sender = sender.clone();
+            console_button.connect_clicked(move |_| sender.input(AppMsg::OpenConsole));
+        }
+        header.pack_start(&console_button);
         header.pack_end(&super::about::primary_menu_button());
         install_actions(&window, &sender);
         // Below the switcher's width the pages move to a bar at the bottom.
@@ -322,6 +332,7 @@ impl Component for App {
             storage,
             host_page,
             power,
+            console_button,
             content,
             toaster,
             title,
@@ -389,11 +400,25 @@ impl Component for App {
                 dialog.present();
             }
             AppMsg::Search => self.machines.start_search(),
+            AppMsg::OpenConsole => {
+                if let (Some(host), [one]) = (
+                    self.hosts.get(self.selected_host),
+                    self.machines.list.selected().as_slice(),
+                ) {
+                    super::console::ConsoleWindow::open(
+                        host.handle.clone(),
+                        one.uuid(),
+                        one.name(),
+                    );
+                }
+            }
             AppMsg::DeleteSelected => self.delete_selected(root.upcast_ref()),
             AppMsg::AddConnection { uri, autoconnect } => self.add_connection(uri, autoconnect),
             AppMsg::RemoveSelectedConnection => self.remove_selected_connection(),
             AppMsg::Close => {
-                // Deregister events and close connections before GTK goes away.
+                // Console streams first, then events and connections, before GTK goes away.
+                super::console::ConsoleWindow::close_all();
+                self.machines.details.hide();
                 for host in &self.hosts {
                     host.handle.close();
                 }
@@ -556,7 +581,11 @@ impl App {
             .hosts
             .get(self.selected_host)
             .is_some_and(|h| h.store.status == ConnectionStatus::Live);
-        self.power.refresh(&self.machines.list.selected(), online);
+        let selected = self.machines.list.selected();
+        self.power.refresh(&selected, online);
+        // A stopped machine's console window offers to start it, so any state will do.
+        self.console_button
+            .set_sensitive(online && selected.len() == 1);
     }
 
     /// Force Off loses whatever the guest had not written: ask first, naming the machines.

@@ -4,6 +4,7 @@
 pub mod about;
 pub mod app;
 pub mod connections;
+pub mod console;
 pub mod details;
 pub mod host;
 pub mod host_content;

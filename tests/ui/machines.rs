@@ -326,3 +326,25 @@ pub fn delete_asks_with_the_disks_and_removes_the_machine() {
     assert_eq!(c.model().toaster.last().unwrap(), "Deleted vm-3");
     close(c);
 }
+
+pub fn the_console_button_opens_the_selected_machines_console() {
+    let c = launch_loaded(3, "ui-console-button");
+    assert!(!c.model().console_button.is_sensitive(), "nothing selected");
+    assert!(c.model().list().select_by_name("vm-1"));
+    pump_until(T, "the button lights up", || {
+        c.model().console_button.is_sensitive()
+    });
+    c.model().console_button.emit_clicked();
+    pump_until(T, "a console window", || {
+        hangar::ui::console::ConsoleWindow::open_windows().len() == 1
+    });
+    let window = &hangar::ui::console::ConsoleWindow::open_windows()[0];
+    // libvirt's test driver has no consoles: the window says so instead of hanging.
+    pump_until(T, "it explains", || {
+        crate::harness::label_texts(&window.window)
+            .iter()
+            .any(|t| t.to_lowercase().contains("not support"))
+    });
+    hangar::ui::console::ConsoleWindow::close_all();
+    close(c);
+}

@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod connections;
+mod console;
 mod details;
 mod harness;
 mod machines;
@@ -31,6 +32,7 @@ fn main() {
         machines::force_off_asks_first_and_cancel_changes_nothing,
         machines::a_bulk_start_reports_once_and_names_the_failure,
         machines::delete_asks_with_the_disks_and_removes_the_machine,
+        machines::the_console_button_opens_the_selected_machines_console,
         pages::switching_a_network_off_stops_it_and_the_row_follows,
         pages::a_pool_switch_that_libvirt_refuses_snaps_back_with_the_reason,
         pages::the_host_page_reports_the_node_and_why_acceleration_is_off,
@@ -49,5 +51,10 @@ fn main() {
         details::statistics_reach_the_row_and_the_details_graphs,
         details::snapshots_are_taken_reverted_and_deleted_from_the_tab,
         connections::a_connection_added_in_the_dialog_opens_and_is_remembered,
+        console::a_hypervisor_without_consoles_says_so,
+        console::an_off_machine_offers_start_and_reconnects_when_it_runs,
+        console::a_ten_megabyte_burst_keeps_the_window_responsive,
+        console::a_real_guest_console_in_the_window,
+        console::a_dropped_connection_recovers_by_itself,
     ]);
 }

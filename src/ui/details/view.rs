@@ -33,6 +33,11 @@ pub struct DetailsView {
     pub hardware: Rc<RefCell<HardwarePage>>,
     pub xml: Rc<XmlPage>,
     pub snapshots: Rc<SnapshotsPage>,
+    /// The console tab's view, alive only while that tab is shown.
+    pub console: RefCell<Option<crate::ui::console::ConsoleView>>,
+    console_slot: gtk::Box,
+    console_uuid: RefCell<Option<String>>,
+    stack: adw::ViewStack,
     shown: Rc<RefCell<Option<Shown>>>,
     /// The last details read, for tests and for pages that need them later.
     pub last: Rc<RefCell<Option<DomainDetails>>>,
@@ -105,6 +110,22 @@ impl DetailsView {
                 &gettext("Hardware"),
                 "drive-harddisk-symbolic",
             );
+            let console_slot = gtk::Box::new(gtk::Orientation::Vertical, 0);
+            console_slot.set_vexpand(true);
+            stack.add_titled_with_icon(
+                &console_slot,
+                Some("console"),
+                &gettext("Console"),
+                "utilities-terminal-symbolic",
+            );
+            {
+                let weak = weak.clone();
+                stack.connect_visible_child_name_notify(move |_| {
+                    if let Some(me) = weak.upgrade() {
+                        me.sync_console();
+                    }
+                });
+            }
             stack.add_titled_with_icon(
                 &snapshots.root,
                 Some("snapshots"),
@@ -132,6 +153,10 @@ impl DetailsView {
                 hardware,
                 xml,
                 snapshots,
+                console: RefCell::new(None),
+                console_slot,
+                console_uuid: RefCell::new(None),
+                stack: stack.clone(),
                 shown: Rc::default(),
                 last: Rc::default(),
                 toaster,
@@ -149,6 +174,7 @@ impl DetailsView {
         }));
         self.last.replace(None);
         self.overview.clear_graphs();
+        self.sync_console();
         self.refresh();
     }
 
@@ -163,6 +189,40 @@ impl DetailsView {
 
     pub fn hide(&self) {
         self.shown.replace(None);
+        self.sync_console();
+    }
+
+    /// Opens the console while its tab shows the machine, and closes it otherwise, so a
+    /// stream is held only while someone looks at it.
+    fn sync_console(&self) {
+        let wanted = (self.stack.visible_child_name().as_deref() == Some("console"))
+            .then(|| {
+                self.shown
+                    .borrow()
+                    .as_ref()
+                    .map(|s| (s.handle.clone(), s.uuid.clone(), s.name.clone()))
+            })
+            .flatten();
+        let mut current = self.console.borrow_mut();
+        if let Some(view) = current.as_ref() {
+            let same = wanted.as_ref().is_some_and(|(_, uuid, _)| {
+                self.console_uuid.borrow().as_deref() == Some(uuid.as_str())
+            });
+            if same {
+                return;
+            }
+            view.close();
+            self.console_slot.remove(view.widget());
+            self.console_slot.remove(view.controls());
+            *current = None;
+        }
+        if let Some((handle, uuid, name)) = wanted {
+            let view = crate::ui::console::ConsoleView::new(handle, &uuid, &name);
+            self.console_slot.append(view.controls());
+            self.console_slot.append(view.widget());
+            self.console_uuid.replace(Some(uuid));
+            *current = Some(view);
+        }
     }
 
     /// Reads the details again (after an event for this machine).

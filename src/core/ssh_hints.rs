@@ -1,0 +1,69 @@
+//! What an ssh failure means, in words. libvirt passes ssh's own stderr through
+//! ("Cannot recv data: ssh: connect to host … Connection refused: Connection reset by
+//! peer"); a person needs to know what to do about it.
+
+use gettextrs::gettext;
+
+/// A sentence explaining `message` when it is an ssh failure Hangar recognises.
+pub fn explain(uri: &str, message: &str) -> Option<String> {
+    if !uri.contains("+ssh") && !message.contains("ssh") {
+        return None;
+    }
+    let m = message.to_lowercase();
+    let hint = if m.contains("askpass") || m.contains("read_passphrase") {
+        gettext("SSH needs a password but cannot ask for one here: set up key login (ssh-copy-id user@host) or install an ssh-askpass program.")
+    } else if m.contains("host key verification failed") {
+        gettext("The host's SSH key is not known yet: connect once with “ssh user@host” in a terminal to check and accept it.")
+    } else if m.contains("permission denied") {
+        gettext("The host refused the login: check the user name, and that your public key is in ~/.ssh/authorized_keys on the host.")
+    } else if m.contains("could not resolve hostname") || m.contains("name or service not known") {
+        gettext("The host name is unknown: check its spelling, or use its IP address.")
+    } else if m.contains("connection refused") {
+        gettext("No SSH server answers on that host and port: check the port, and that sshd runs there.")
+    } else if m.contains("no route to host")
+        || m.contains("timed out")
+        || m.contains("network is unreachable")
+    {
+        gettext("The host cannot be reached over the network.")
+    } else if m.contains("nc:") || m.contains("libvirt-sock") || m.contains("virt-ssh-helper") {
+        gettext("SSH worked, but libvirt does not answer on the host: check that libvirtd runs there and that the user may use it.")
+    } else {
+        return None;
+    };
+    Some(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::explain;
+
+    const URI: &str = "qemu+ssh://root@host/system";
+
+    #[test]
+    fn common_ssh_failures_are_explained() {
+        let cases = [
+            ("Cannot recv data: ssh: connect to host 127.0.0.1 port 1: Connection refused: Connection reset by peer", "sshd"),
+            ("Cannot recv data: Host key verification failed.: Connection reset by peer", "accept"),
+            ("Cannot recv data: root@host: Permission denied (publickey,password).: Connection reset by peer", "authorized_keys"),
+            ("Cannot recv data: ssh_askpass: exec(/usr/bin/ssh-askpass): No such file or directory", "ssh-askpass"),
+            ("Cannot recv data: ssh: Could not resolve hostname nohost: Name or service not known", "spelling"),
+            ("Cannot recv data: nc: unix connect failed: No such file or directory", "libvirtd"),
+        ];
+        for (message, expect) in cases {
+            let hint = explain(URI, message).unwrap_or_else(|| panic!("no hint for {message}"));
+            assert!(hint.contains(expect), "{message} → {hint}");
+        }
+    }
+
+    #[test]
+    fn other_errors_are_left_alone() {
+        assert_eq!(
+            explain(
+                "qemu:///system",
+                "Failed to connect socket to '/run/libvirt/libvirt-sock'"
+            ),
+            None
+        );
+        assert_eq!(explain(URI, "internal error: something else"), None);
+    }
+}

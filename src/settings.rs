@@ -82,6 +82,26 @@ impl AppSettings {
             .map_or(2, |s| s.uint("stats-interval-seconds"))
     }
 
+    /// The console's font, as Pango describes it ("Monospace 11").
+    pub fn console_font(&self) -> String {
+        self.0.as_ref().map_or_else(
+            || "Monospace 11".into(),
+            |s| s.string("console-font").to_string(),
+        )
+    }
+
+    /// Lines the console keeps above the screen.
+    pub fn console_scrollback(&self) -> i64 {
+        self.0
+            .as_ref()
+            .map_or(10_000, |s| s.int("console-scrollback-lines") as i64)
+    }
+
+    /// The underlying GSettings, for binding preferences widgets.
+    pub fn gsettings(&self) -> Option<&gio::Settings> {
+        self.0.as_ref()
+    }
+
     pub fn confirm_force_off(&self) -> bool {
         self.0
             .as_ref()

@@ -11,6 +11,7 @@ pub fn primary_menu_button() -> gtk::MenuButton {
         Some(&gettext("Add Connection…")),
         Some("win.add-connection"),
     );
+    menu.append(Some(&gettext("Preferences")), Some("win.preferences"));
     menu.append(Some(&gettext("Keyboard Shortcuts")), Some("win.shortcuts"));
     menu.append(Some(&gettext("About Hangar")), Some("win.about"));
     let button = gtk::MenuButton::builder()

@@ -47,6 +47,7 @@ pub enum AppMsg {
     PowerConfirmed(DomainAction),
     ShowAbout,
     ShowShortcuts,
+    ShowPreferences,
     /// Time to sample statistics of the selected host's running machines.
     StatsTick,
     StatsSampled {
@@ -378,6 +379,7 @@ impl Component for App {
             AppMsg::StatsTick => self.sample_stats(root, &sender),
             AppMsg::StatsSampled { connection, result } => self.show_stats(connection, result),
             AppMsg::ShowAbout => super::about::show_about(root),
+            AppMsg::ShowPreferences => super::preferences::show(root, &self.settings),
             AppMsg::ShowShortcuts => super::about::show_shortcuts(root),
             AppMsg::ActionsDone { action, results } => {
                 if let Some(text) = super::machines::power_summary::summary(action, &results) {
@@ -745,6 +747,7 @@ fn install_actions(window: &adw::ApplicationWindow, sender: &ComponentSender<App
     };
     add("about", || AppMsg::ShowAbout);
     add("shortcuts", || AppMsg::ShowShortcuts);
+    add("preferences", || AppMsg::ShowPreferences);
     add("add-connection", || AppMsg::ShowAddConnection);
 }
 

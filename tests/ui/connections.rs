@@ -78,3 +78,30 @@ pub fn a_connection_added_in_the_dialog_opens_and_is_remembered() {
     assert_eq!(c.model().selected_host, 0);
     close(c);
 }
+
+pub fn preferences_change_the_settings_at_once() {
+    let (uri, _d) = node_uri(&NodeSpec::with_domains(1), "ui-prefs");
+    let c = launch(vec![ConnectionSpec::new(uri)]);
+    c.emit(AppMsg::ShowPreferences);
+    pump_until(T, "the preferences window", || {
+        gtk::Window::list_toplevels()
+            .into_iter()
+            .any(|w| w.is::<adw::PreferencesWindow>() && w.is_visible())
+    });
+    let prefs = gtk::Window::list_toplevels()
+        .into_iter()
+        .find_map(|w| w.downcast::<adw::PreferencesWindow>().ok())
+        .unwrap();
+    assert!(c.model().settings.confirm_force_off());
+    let switch = find_widget::<gtk::Switch>(&prefs, &|_| true).expect("the Force Off switch");
+    switch.set_active(false);
+    assert!(!c.model().settings.confirm_force_off(), "saved at once");
+    switch.set_active(true);
+    let interval =
+        find_widget::<gtk::SpinButton>(&prefs, &|s| s.adjustment().upper() == 60.0).unwrap();
+    interval.set_value(5.0);
+    assert_eq!(c.model().settings.stats_interval(), 5);
+    interval.set_value(2.0);
+    prefs.close();
+    close(c);
+}

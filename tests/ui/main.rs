@@ -51,6 +51,7 @@ fn main() {
         details::statistics_reach_the_row_and_the_details_graphs,
         details::snapshots_are_taken_reverted_and_deleted_from_the_tab,
         connections::a_connection_added_in_the_dialog_opens_and_is_remembered,
+        connections::preferences_change_the_settings_at_once,
         console::a_hypervisor_without_consoles_says_so,
         console::an_off_machine_offers_start_and_reconnects_when_it_runs,
         console::a_ten_megabyte_burst_keeps_the_window_responsive,

@@ -18,7 +18,12 @@ const ZOOM_MAX: f64 = 4.0;
 
 pub fn new_terminal(accessible_name: &str) -> vte4::Terminal {
     let term = vte4::Terminal::new();
-    term.set_scrollback_lines(SCROLLBACK_LINES);
+    // The person's choice in Preferences, but never less than the minimum we promise.
+    let settings = crate::settings::AppSettings::load();
+    term.set_scrollback_lines(settings.console_scrollback().max(SCROLLBACK_LINES));
+    term.set_font(Some(&gtk::pango::FontDescription::from_string(
+        &settings.console_font(),
+    )));
     term.set_scroll_on_keystroke(true);
     term.set_scroll_on_output(false);
     term.set_mouse_autohide(true);

@@ -4,7 +4,8 @@
 #   1. unit and core tests (libvirt's test driver, in process),
 #   2. UI tests of the real root component under Xvfb,
 #   3. packaging checks (desktop file, metainfo, schema, flatpak manifest, translations),
-#   4. end-to-end tests of the real binary against a real libvirtd and QEMU guests.
+#   4. end-to-end tests of the real binary against a real libvirtd and QEMU guests,
+#   5. a meson install into a temporary prefix, and the installed binary on its data.
 # Usage: bash tests/run-all.sh        (as root, or with sudo available)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,5 +35,8 @@ fi
 
 step "end-to-end tests against a real libvirtd"
 bash tests/e2e/run.sh "$PWD/target/debug/hangar"
+
+step "meson install into a temporary prefix, and the installed binary"
+bash tests/packaging/install-check.sh
 
 step "all tests passed"

@@ -106,11 +106,16 @@ impl Component for App {
     type Widgets = AppWidgets;
 
     fn init_root() -> Self::Root {
-        adw::ApplicationWindow::builder()
+        let window = adw::ApplicationWindow::builder()
             .title(gettext("Hangar"))
             .default_width(1000)
             .default_height(640)
-            .build()
+            .build();
+        // The development build wears GNOME's striped header bar, to tell it apart.
+        if crate::config::is_devel() {
+            window.add_css_class("devel");
+        }
+        window
     }
 
     fn init(

@@ -158,6 +158,14 @@ impl ConnectionHandle {
         let uuid = uuid.to_string();
         self.run(
             move |conn| {
+                // A template whose disks back linked clones must never run: its
+                // clones read those disks.
+                if action == DomainAction::Start {
+                    use super::clone::template::{check_guard, GuardedAction};
+                    if let Some(reason) = check_guard(conn, &uuid, GuardedAction::Start)? {
+                        return Err(UserError::invalid(reason));
+                    }
+                }
                 let dom = conn.lookup_domain_by_uuid_string(&uuid)?;
                 action.apply(&dom).map_err(UserError::from)
             },

@@ -7,13 +7,30 @@ use crate::config;
 
 pub fn primary_menu_button() -> gtk::MenuButton {
     let menu = gtk::gio::Menu::new();
-    menu.append(
+    let machines = gtk::gio::Menu::new();
+    machines.append(Some(&gettext("New Machine…")), Some("win.new-machine"));
+    machines.append(
+        Some(&gettext("Clone a Template…")),
+        Some("win.clone-template"),
+    );
+    machines.append(
+        Some(&gettext("Make the Selected Machine a Template")),
+        Some("win.mark-template"),
+    );
+    machines.append(
+        Some(&gettext("Turn the Selected Template Back into a Machine")),
+        Some("win.unmark-template"),
+    );
+    menu.append_section(None, &machines);
+    let app = gtk::gio::Menu::new();
+    app.append(
         Some(&gettext("Add Connection…")),
         Some("win.add-connection"),
     );
-    menu.append(Some(&gettext("Preferences")), Some("win.preferences"));
-    menu.append(Some(&gettext("Keyboard Shortcuts")), Some("win.shortcuts"));
-    menu.append(Some(&gettext("About Hangar")), Some("win.about"));
+    app.append(Some(&gettext("Preferences")), Some("win.preferences"));
+    app.append(Some(&gettext("Keyboard Shortcuts")), Some("win.shortcuts"));
+    app.append(Some(&gettext("About Hangar")), Some("win.about"));
+    menu.append_section(None, &app);
     let button = gtk::MenuButton::builder()
         .icon_name("open-menu-symbolic")
         .menu_model(&menu)

@@ -42,6 +42,11 @@ pub enum AppMsg {
     /// A row was activated (double click, Enter): open that machine's details.
     OpenDetails(u32),
     CloseDetails,
+    /// Open the details of a machine by UUID (a machine just created).
+    OpenDetailsOf {
+        uuid: String,
+        name: String,
+    },
     Power(DomainAction),
     /// After the person confirmed a destructive action.
     PowerConfirmed(DomainAction),
@@ -64,6 +69,9 @@ pub enum AppMsg {
     /// Ctrl+F.
     Search,
     OpenConsole,
+    NewMachine,
+    CloneTemplate,
+    MarkTemplate(bool),
     /// Delete key, or the details' Delete button: delete the selected machine.
     DeleteSelected,
     AddConnection {
@@ -175,6 +183,23 @@ impl Component for App {
             console_button.connect_clicked(move |_| sender.input(AppMsg::OpenConsole));
         }
         header.pack_start(&console_button);
+        let new_machine = icon_button("list-add-symbolic", &gettext("New Machine"));
+        new_machine.remove_css_class("flat");
+        {
+            let sender = sender.clone();
+            new_machine.connect_clicked(move |_| sender.input(AppMsg::NewMachine));
+        }
+        let clone_button = icon_button("edit-copy-symbolic", &gettext("Clone a Template"));
+        clone_button.remove_css_class("flat");
+        {
+            let sender = sender.clone();
+            clone_button.connect_clicked(move |_| sender.input(AppMsg::CloneTemplate));
+        }
+        let create = gtk::Box::new(gtk::Orientation::Horizontal, 0);
+        create.add_css_class("linked");
+        create.append(&new_machine);
+        create.append(&clone_button);
+        header.pack_start(&create);
         header.pack_end(&super::about::primary_menu_button());
         install_actions(&window, &sender);
         // Below the switcher's width the pages move to a bar at the bottom.
@@ -375,6 +400,11 @@ impl Component for App {
             AppMsg::SelectionChanged => self.refresh_actions(),
             AppMsg::OpenDetails(position) => self.open_details(position),
             AppMsg::CloseDetails => self.machines.close_details(),
+            AppMsg::OpenDetailsOf { uuid, name } => {
+                if let Some(host) = self.hosts.get(self.selected_host) {
+                    self.machines.open_details(&host.handle, &uuid, &name);
+                }
+            }
             AppMsg::Power(DomainAction::ForceOff) if self.settings.confirm_force_off() => {
                 self.confirm_force_off(root, &sender)
             }
@@ -407,6 +437,45 @@ impl Component for App {
                 dialog.present();
             }
             AppMsg::Search => self.machines.start_search(),
+            AppMsg::NewMachine => self.new_machine(root, &sender),
+            AppMsg::CloneTemplate => {
+                if let Some(host) = self.hosts.get(self.selected_host) {
+                    // A selected template is the natural starting point.
+                    let chosen = match self.machines.list.selected().as_slice() {
+                        [one] => Some(one.uuid()),
+                        _ => None,
+                    };
+                    super::wizards::clone_wizard::CloneWizard::open(
+                        root,
+                        host.handle.clone(),
+                        chosen,
+                        self.toaster.clone(),
+                    );
+                }
+            }
+            AppMsg::MarkTemplate(mark) => {
+                if let (Some(host), [one]) = (
+                    self.hosts.get(self.selected_host),
+                    self.machines.list.selected().as_slice(),
+                ) {
+                    let uuid = one.uuid();
+                    if mark {
+                        super::wizards::template_actions::mark_template(
+                            &host.handle,
+                            &uuid,
+                            self.toaster.clone(),
+                        );
+                    } else {
+                        super::wizards::template_actions::unmark_template(
+                            &host.handle,
+                            &uuid,
+                            self.toaster.clone(),
+                        );
+                    }
+                } else {
+                    self.toaster.show(gettext("Select one machine first"));
+                }
+            }
             AppMsg::OpenConsole => {
                 if let (Some(host), [one]) = (
                     self.hosts.get(self.selected_host),
@@ -460,12 +529,12 @@ impl App {
                     self.machines.details.refresh();
                 }
             }
-            StoreChange::DomainRemoved(uuid) => {
-                if self.machines.details.shown_uuid().as_deref() == Some(uuid.as_str()) {
-                    self.machines.close_details();
-                    self.toaster
-                        .show(gettext("The machine was deleted on the host"));
-                }
+            StoreChange::DomainRemoved(uuid)
+                if self.machines.details.shown_uuid().as_deref() == Some(uuid.as_str()) =>
+            {
+                self.machines.close_details();
+                self.toaster
+                    .show(gettext("The machine was deleted on the host"));
             }
             StoreChange::NetworkChanged(uuid) => {
                 if let Some(n) = host.store.networks.get(uuid) {
@@ -638,6 +707,28 @@ impl App {
         dialog.present();
     }
 
+    /// The new-VM wizard; when the person asked to see the details first, they open
+    /// on the new machine (which was not started).
+    fn new_machine(&self, root: &adw::ApplicationWindow, sender: &ComponentSender<Self>) {
+        let Some(host) = self.hosts.get(self.selected_host) else {
+            return;
+        };
+        let sender = sender.clone();
+        super::wizards::new_vm_wizard::NewVmWizard::open(
+            root,
+            host.handle.clone(),
+            self.toaster.clone(),
+            move |vm: super::wizards::new_vm_wizard::CreatedVm| {
+                if vm.open_details {
+                    sender.input(AppMsg::OpenDetailsOf {
+                        uuid: vm.uuid,
+                        name: vm.name,
+                    });
+                }
+            },
+        );
+    }
+
     /// One machine: the dialog with its disks. Several: deleting one by one would be
     /// a dialog each, so the person selects one at a time for now and is told so.
     fn delete_selected(&self, root: &gtk::Window) {
@@ -753,6 +844,10 @@ fn install_actions(window: &adw::ApplicationWindow, sender: &ComponentSender<App
     add("about", || AppMsg::ShowAbout);
     add("shortcuts", || AppMsg::ShowShortcuts);
     add("preferences", || AppMsg::ShowPreferences);
+    add("new-machine", || AppMsg::NewMachine);
+    add("clone-template", || AppMsg::CloneTemplate);
+    add("mark-template", || AppMsg::MarkTemplate(true));
+    add("unmark-template", || AppMsg::MarkTemplate(false));
     add("add-connection", || AppMsg::ShowAddConnection);
 }
 

@@ -21,6 +21,7 @@ pub mod sparkline;
 pub mod stats_ticker;
 pub mod storage;
 pub mod toaster;
+pub mod wizards;
 
 use std::sync::Arc;
 

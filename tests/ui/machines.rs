@@ -348,3 +348,41 @@ pub fn the_console_button_opens_the_selected_machines_console() {
     hangar::ui::console::ConsoleWindow::close_all();
     close(c);
 }
+
+pub fn a_template_with_linked_clones_refuses_to_start() {
+    let c = launch_loaded(1, "ui-guard");
+    let handle = c.model().hosts[0].handle.clone();
+    handle
+        .call(|conn| {
+            let pool = conn.lookup_storage_pool_by_name("pool-1")?;
+            let vol = |name: &str, backing: &str| {
+                format!(
+                    "<volume><name>{name}</name><capacity unit='MiB'>64</capacity><allocation>0</allocation>\
+                     <target><format type='qcow2'/></target>{backing}</volume>"
+                )
+            };
+            let base = "/var/lib/libvirt/pool-1/tpl.qcow2";
+            virt::storage_vol::StorageVol::create_xml(&pool, &vol("tpl.qcow2", ""), 0)?;
+            let backing = format!("<backingStore><path>{base}</path><format type='qcow2'/></backingStore>");
+            virt::storage_vol::StorageVol::create_xml(&pool, &vol("clone-1.qcow2", &backing), 0)?;
+            let tpl = conn.define_domain_xml(&format!(
+                "<domain type='test'><name>tpl</name><memory>65536</memory><os><type>hvm</type></os>\
+                 <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>\
+                 <source file='{base}'/><target dev='vda'/></disk></devices></domain>"
+            ))?;
+            hangar::core::clone::template::mark_template(conn, &tpl.uuid_string()?)?;
+            Ok(())
+        })
+        .unwrap();
+    pump_until(T, "the template is listed", || row_of(&c, "tpl").is_some());
+    assert!(c.model().list().select_by_name("tpl"));
+    c.emit(AppMsg::Power(DomainAction::Start));
+    pump_until(T, "the refusal", || c.model().toaster.last().is_some());
+    let text = c.model().toaster.last().unwrap();
+    assert!(
+        text.contains("tpl") && text.contains("linked clone"),
+        "{text}"
+    );
+    assert_eq!(row_of(&c, "tpl").unwrap()[1], "Shut off");
+    close(c);
+}

@@ -13,6 +13,7 @@ mod harness;
 mod machines;
 mod pages;
 mod storage_pages;
+mod wizards;
 
 /// `cases![module::function, …]` names each case after its function.
 macro_rules! cases {
@@ -33,6 +34,7 @@ fn main() {
         machines::a_bulk_start_reports_once_and_names_the_failure,
         machines::delete_asks_with_the_disks_and_removes_the_machine,
         machines::the_console_button_opens_the_selected_machines_console,
+        machines::a_template_with_linked_clones_refuses_to_start,
         pages::switching_a_network_off_stops_it_and_the_row_follows,
         pages::a_pool_switch_that_libvirt_refuses_snaps_back_with_the_reason,
         pages::the_host_page_reports_the_node_and_why_acceleration_is_off,
@@ -57,5 +59,8 @@ fn main() {
         console::a_ten_megabyte_burst_keeps_the_window_responsive,
         console::a_real_guest_console_in_the_window,
         console::a_dropped_connection_recovers_by_itself,
+        wizards::a_wizard_makes_three_linked_clones_from_a_pattern,
+        wizards::a_wizard_refuses_a_bad_name_next_to_the_field,
+        wizards::the_new_machine_wizard_creates_from_an_iso_and_says_why_test,
     ]);
 }

@@ -228,3 +228,31 @@ pub fn snapshots_are_taken_reverted_and_deleted_from_the_tab() {
     pump_until(T, "one left", || page.shown.borrow().len() == 1);
     close(c);
 }
+
+pub fn resizing_a_disk_outside_any_pool_while_off_explains_what_to_do() {
+    let c = launched("ui-resize");
+    open(&c, "vm-10");
+    let details = c.model().machines.details.clone();
+    let resize = crate::harness::find_widget::<gtk::Button>(&details.root, &|b| {
+        b.label().as_deref() == Some("Resize…")
+    })
+    .expect("a Resize button on vda");
+    resize.emit_clicked();
+    pump_until(T, "the resize dialog", || {
+        crate::machines::open_message_dialog().is_some()
+    });
+    let dialog = crate::machines::open_message_dialog().unwrap();
+    assert_eq!(dialog.heading().unwrap(), "Resize vda");
+    // The test driver reports its disks as 1 TiB; 2 TiB is growing.
+    crate::harness::find_widget::<gtk::Entry>(&dialog, &|_| true)
+        .unwrap()
+        .set_text("2T");
+    crate::machines::click_dialog_button(&dialog, "Resize");
+    pump_until(T, "the reason", || c.model().toaster.last().is_some());
+    let text = c.model().toaster.last().unwrap();
+    assert!(
+        text.contains("not in a storage pool") && text.contains("start the machine"),
+        "{text}"
+    );
+    close(c);
+}

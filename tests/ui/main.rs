@@ -52,6 +52,7 @@ fn main() {
         details::autostart_and_xml_edits_reach_libvirt_and_bad_xml_changes_nothing,
         details::statistics_reach_the_row_and_the_details_graphs,
         details::snapshots_are_taken_reverted_and_deleted_from_the_tab,
+        details::resizing_a_disk_outside_any_pool_while_off_explains_what_to_do,
         connections::a_connection_added_in_the_dialog_opens_and_is_remembered,
         connections::preferences_change_the_settings_at_once,
         console::a_hypervisor_without_consoles_says_so,

@@ -1,6 +1,7 @@
 //! What the details view of one machine shows, and the settings it changes.
 //! Every function here blocks on the hypervisor: run it on the connection worker.
 
+pub mod disk_resize;
 mod fetch;
 mod settings;
 mod state_reason;

@@ -7,15 +7,19 @@ use gtk::glib;
 
 use crate::core::details::DomainDetails;
 
+/// Asks to resize disk `target`, whose size is `current` bytes when known.
+pub type ResizeRequest = std::rc::Rc<dyn Fn(String, Option<u64>)>;
+
 pub struct HardwarePage {
     pub root: adw::PreferencesPage,
+    on_resize: ResizeRequest,
     disks: adw::PreferencesGroup,
     nics: adw::PreferencesGroup,
     rows: Vec<gtk::Widget>,
 }
 
 impl HardwarePage {
-    pub fn new() -> Self {
+    pub fn new(on_resize: ResizeRequest) -> Self {
         let root = adw::PreferencesPage::new();
         let disks = adw::PreferencesGroup::builder()
             .title(gettext("Disks"))
@@ -27,6 +31,7 @@ impl HardwarePage {
         root.add(&nics);
         HardwarePage {
             root,
+            on_resize,
             disks,
             nics,
             rows: Vec::new(),
@@ -78,6 +83,22 @@ impl HardwarePage {
                 .subtitle(glib::markup_escape_text(&facts.join(" · ")))
                 .build();
             row.set_enable_expansion(!disk.backing_chain.is_empty());
+            if disk.device == "disk" {
+                let resize = gtk::Button::builder()
+                    .label(gettext("Resize…"))
+                    .valign(gtk::Align::Center)
+                    .build();
+                resize.update_property(&[gtk::accessible::Property::Label(
+                    &gettext("Resize {target}").replace("{target}", &target),
+                )]);
+                let (on_resize, t, size) = (
+                    self.on_resize.clone(),
+                    target.clone(),
+                    d.disk_usage.get(&target).map(|u| u.capacity),
+                );
+                resize.connect_clicked(move |_| on_resize(t.clone(), size));
+                row.add_action(&resize);
+            }
             row.set_show_enable_switch(false);
             for (depth, layer) in disk.backing_chain.iter().enumerate() {
                 let path = layer.source.path().unwrap_or("?").to_string();
@@ -124,11 +145,5 @@ impl HardwarePage {
             self.nics.add(&row);
             self.rows.push(row.upcast());
         }
-    }
-}
-
-impl Default for HardwarePage {
-    fn default() -> Self {
-        Self::new()
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod hardware;
 pub mod overview;
+pub mod resize_dialog;
 pub mod snapshots;
 pub mod view;
 pub mod xml_page;

@@ -79,7 +79,15 @@ impl DetailsView {
                 }) as Rc<dyn Fn(OverviewRequest)>
             };
             let overview = OverviewPage::new(request);
-            let hardware = Rc::new(RefCell::new(HardwarePage::new()));
+            let resize = {
+                let weak = weak.clone();
+                Rc::new(move |target: String, current: Option<u64>| {
+                    if let Some(me) = weak.upgrade() {
+                        me.resize_disk(target, current);
+                    }
+                }) as super::hardware::ResizeRequest
+            };
+            let hardware = Rc::new(RefCell::new(HardwarePage::new(resize)));
             let save = {
                 let weak = weak.clone();
                 Rc::new(move |xml: String| {
@@ -318,6 +326,34 @@ impl DetailsView {
                 me.refresh_snapshots();
                 me.refresh();
             }),
+        );
+    }
+
+    fn resize_disk(self: &Rc<Self>, target: String, current: Option<u64>) {
+        let Some((handle, uuid)) = self
+            .shown
+            .borrow()
+            .as_ref()
+            .map(|s| (s.handle.clone(), s.uuid.clone()))
+        else {
+            return;
+        };
+        let Some(parent) = self.root.root().and_downcast::<gtk::Window>() else {
+            return;
+        };
+        let weak = Rc::downgrade(self);
+        super::resize_dialog::open(
+            &parent,
+            handle,
+            uuid,
+            target,
+            current,
+            self.toaster.clone(),
+            move || {
+                if let Some(me) = weak.upgrade() {
+                    me.refresh();
+                }
+            },
         );
     }
 

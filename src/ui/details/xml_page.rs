@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use gettextrs::gettext;
 use gtk::prelude::*;
+use sourceview5::prelude::*;
 
 pub struct XmlPage {
     pub root: gtk::Box,
@@ -19,8 +20,20 @@ pub struct XmlPage {
 
 impl XmlPage {
     pub fn new(on_save: Rc<dyn Fn(String)>) -> Self {
-        let view = gtk::TextView::builder()
+        sourceview5::init();
+        let source_buffer = sourceview5::Buffer::new(None);
+        if let Some(xml) = sourceview5::LanguageManager::default().language("xml") {
+            source_buffer.set_language(Some(&xml));
+        }
+        source_buffer.set_highlight_syntax(true);
+        follow_color_scheme(&source_buffer);
+        let view = sourceview5::View::builder()
+            .buffer(&source_buffer)
             .monospace(true)
+            .show_line_numbers(true)
+            .auto_indent(true)
+            .insert_spaces_instead_of_tabs(true)
+            .tab_width(2)
             .wrap_mode(gtk::WrapMode::None)
             .top_margin(8)
             .bottom_margin(8)
@@ -29,8 +42,9 @@ impl XmlPage {
             .vexpand(true)
             .build();
         view.add_css_class("xml-view");
-        view.update_property(&[gtk::accessible::Property::Label(&gettext("Machine XML"))]);
-        let buffer = view.buffer();
+        view.upcast_ref::<gtk::Widget>()
+            .update_property(&[gtk::accessible::Property::Label(&gettext("Machine XML"))]);
+        let buffer: gtk::TextBuffer = source_buffer.upcast();
         let scroller = gtk::ScrolledWindow::builder()
             .child(&view)
             .vexpand(true)
@@ -144,6 +158,29 @@ impl XmlPage {
     pub fn save_button(&self) -> &gtk::Button {
         &self.save
     }
+}
+
+/// Light or dark highlighting, following libadwaita's style (and the system's).
+fn follow_color_scheme(buffer: &sourceview5::Buffer) {
+    let apply = {
+        let buffer = buffer.downgrade();
+        move |manager: &adw::StyleManager| {
+            let name = if manager.is_dark() {
+                "Adwaita-dark"
+            } else {
+                "Adwaita"
+            };
+            if let (Some(buffer), Some(scheme)) = (
+                buffer.upgrade(),
+                sourceview5::StyleSchemeManager::default().scheme(name),
+            ) {
+                buffer.set_style_scheme(Some(&scheme));
+            }
+        }
+    };
+    let manager = adw::StyleManager::default();
+    apply(&manager);
+    manager.connect_dark_notify(apply);
 }
 
 fn text_of(b: &gtk::TextBuffer) -> String {

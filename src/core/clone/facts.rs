@@ -11,9 +11,9 @@ use virt::sys;
 use super::fields::Availability;
 use super::sysprep;
 use crate::core::error::UserError;
+use crate::core::host::is_local_uri;
 use crate::core::inventory;
 use crate::core::model::DomainState;
-use crate::core::host::is_local_uri;
 use crate::core::xml::{DomainXml, PoolXml, VolumeXml};
 
 /// A storage pool as the plans see it.

@@ -1,7 +1,7 @@
 //! The machines page: the list of a host's virtual machines and their power actions.
 
-pub mod domain_list_model;
 pub mod delete_dialog;
+pub mod domain_list_model;
 pub mod domain_object;
 pub mod machine_list;
 pub mod page;

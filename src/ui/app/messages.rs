@@ -1,0 +1,54 @@
+//! Everything the main window reacts to.
+
+use crate::core::domain_action::DomainAction;
+use crate::core::error::UserError;
+use crate::core::worker::WorkerEvent;
+
+#[derive(Debug)]
+pub enum AppMsg {
+    /// Updates from the workers, batched as they queued up.
+    Worker(Vec<WorkerEvent>),
+    HostSelected(usize),
+    SelectionChanged,
+    /// A row was activated (double click, Enter): open that machine's details.
+    OpenDetails(u32),
+    CloseDetails,
+    /// Open the details of a machine by UUID (a machine just created).
+    OpenDetailsOf {
+        uuid: String,
+        name: String,
+    },
+    Power(DomainAction),
+    /// After the person confirmed a destructive action.
+    PowerConfirmed(DomainAction),
+    ShowAbout,
+    ShowShortcuts,
+    ShowPreferences,
+    /// Time to sample statistics of the selected host's running machines.
+    StatsTick,
+    StatsSampled {
+        connection: crate::core::model::ConnectionId,
+        result: Result<Vec<crate::core::stats::DomainSample>, UserError>,
+    },
+    /// Every machine of a power action has answered.
+    ActionsDone {
+        action: DomainAction,
+        results: Vec<(String, Result<(), UserError>)>,
+    },
+    Reconnect,
+    ShowAddConnection,
+    /// Ctrl+F.
+    Search,
+    OpenConsole,
+    NewMachine,
+    CloneTemplate,
+    MarkTemplate(bool),
+    /// Delete key, or the details' Delete button: delete the selected machine.
+    DeleteSelected,
+    AddConnection {
+        uri: String,
+        autoconnect: bool,
+    },
+    RemoveSelectedConnection,
+    Close,
+}

@@ -191,6 +191,14 @@ impl DetailsView {
         self.overview.push_rates(rates);
     }
 
+    /// The shown machine's host and UUID, for a job about it.
+    fn target(&self) -> Option<(ConnectionHandle, String)> {
+        self.shown
+            .borrow()
+            .as_ref()
+            .map(|s| (s.handle.clone(), s.uuid.clone()))
+    }
+
     pub fn shown_uuid(&self) -> Option<String> {
         self.shown.borrow().as_ref().map(|s| s.uuid.clone())
     }
@@ -235,12 +243,7 @@ impl DetailsView {
 
     /// Reads the details again (after an event for this machine).
     pub fn refresh(self: &Rc<Self>) {
-        let Some((handle, uuid)) = self
-            .shown
-            .borrow()
-            .as_ref()
-            .map(|s| (s.handle.clone(), s.uuid.clone()))
-        else {
+        let Some((handle, uuid)) = self.target() else {
             return;
         };
         let weak = Rc::downgrade(self);
@@ -264,12 +267,7 @@ impl DetailsView {
 
     /// Lists the snapshots again (after the details, or after a snapshot change).
     fn refresh_snapshots(self: &Rc<Self>) {
-        let Some((handle, uuid)) = self
-            .shown
-            .borrow()
-            .as_ref()
-            .map(|s| (s.handle.clone(), s.uuid.clone()))
-        else {
+        let Some((handle, uuid)) = self.target() else {
             return;
         };
         let weak = Rc::downgrade(self);
@@ -293,12 +291,7 @@ impl DetailsView {
     }
 
     fn run_snapshot(self: &Rc<Self>, request: SnapshotRequest) {
-        let Some((handle, uuid)) = self
-            .shown
-            .borrow()
-            .as_ref()
-            .map(|s| (s.handle.clone(), s.uuid.clone()))
-        else {
+        let Some((handle, uuid)) = self.target() else {
             return;
         };
         let created = matches!(request, SnapshotRequest::Create { .. });
@@ -330,12 +323,7 @@ impl DetailsView {
     }
 
     fn resize_disk(self: &Rc<Self>, target: String, current: Option<u64>) {
-        let Some((handle, uuid)) = self
-            .shown
-            .borrow()
-            .as_ref()
-            .map(|s| (s.handle.clone(), s.uuid.clone()))
-        else {
+        let Some((handle, uuid)) = self.target() else {
             return;
         };
         let Some(parent) = self.root.root().and_downcast::<gtk::Window>() else {
@@ -366,12 +354,7 @@ impl DetailsView {
     }
 
     fn run_request(self: &Rc<Self>, request: OverviewRequest) {
-        let Some((handle, uuid)) = self
-            .shown
-            .borrow()
-            .as_ref()
-            .map(|s| (s.handle.clone(), s.uuid.clone()))
-        else {
+        let Some((handle, uuid)) = self.target() else {
             return;
         };
         let weak = Rc::downgrade(self);

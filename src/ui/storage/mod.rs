@@ -5,5 +5,8 @@ pub mod chain_dialog;
 pub mod entry_dialog;
 pub mod page;
 pub mod pool_dialog;
+mod pool_rows;
 pub mod progress;
+mod transfers;
 pub mod volume_dialog;
+mod volume_rows;

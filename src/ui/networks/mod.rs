@@ -4,5 +4,6 @@
 pub mod create_dialog;
 pub mod form;
 pub mod leases_dialog;
+mod network_rows;
 pub mod page;
 pub mod xml_editor;

@@ -7,7 +7,7 @@ use gettextrs::gettext;
 use crate::core::storage::chain::{backing_chain, ChainLink};
 use crate::core::storage::size::format_bytes;
 use crate::ui::networks::form::Dialog;
-use crate::ui::networks::page::PageCtx;
+use crate::ui::panel::PageCtx;
 
 pub fn open(parent: &impl IsA<gtk::Widget>, ctx: &PageCtx, pool_uuid: String, name: String) {
     let parent: gtk::Widget = parent.as_ref().clone();

@@ -9,7 +9,7 @@ use adw::prelude::*;
 use crate::core::error::UserError;
 use crate::core::storage::volume_ops::CreateError;
 use crate::ui::networks::form::{combo_row, Dialog, Field};
-use crate::ui::networks::page::PageCtx;
+use crate::ui::panel::PageCtx;
 
 /// What the worker answers: `Ok` closes the dialog and hands the value to `done`.
 pub type Check<T> = dyn Fn(&virt::connect::Connect, &str) -> Result<T, CreateError> + Send + Sync;

@@ -17,7 +17,7 @@ use crate::core::model::PoolSummary;
 use crate::core::storage::pools::PoolDetails;
 use crate::core::worker::ConnectionHandle;
 use crate::ui::lifecycle_switch::show_state;
-use crate::ui::networks::page::{labelled_button, name_header, page_column, toolbar, PageCtx};
+use crate::ui::panel::{labelled_button, name_header, page_column, toolbar, PageCtx};
 use crate::ui::toaster::Toaster;
 
 use super::pool_rows::*;

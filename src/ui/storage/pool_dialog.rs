@@ -14,7 +14,7 @@ use crate::core::storage::pools::{self, CreateError, CreateSteps};
 use crate::ui::networks::form::{
     combo_row, switch_row, text_of, xml_view, Dialog, ErrorLine, Field,
 };
-use crate::ui::networks::page::PageCtx;
+use crate::ui::panel::PageCtx;
 
 const XML_TEMPLATE: &str = "<pool type='iscsi'>\n  <name>san</name>\n  <source>\n    <host name='iscsi.example.lan'/>\n    <device path='iqn.2024-01.lan.example:storage'/>\n  </source>\n  <target>\n    <path>/dev/disk/by-path</path>\n  </target>\n</pool>\n";
 

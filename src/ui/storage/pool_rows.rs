@@ -14,7 +14,7 @@ use crate::core::storage::pools::{self};
 use crate::core::storage::size::format_bytes;
 use crate::ui::lifecycle_switch::{lifecycle_switch, show_state};
 use crate::ui::networks::form::{icon_button, info_row, menu_button};
-use crate::ui::networks::page::PageCtx;
+use crate::ui::panel::PageCtx;
 
 use super::page::PoolRow;
 use super::transfers::*;

@@ -11,7 +11,7 @@ use super::entry_dialog;
 use super::progress::{report_to_main, Progress};
 use crate::core::storage::transfer::{self, CancelFlag, TransferEvent};
 use crate::core::storage::volumes::VolumeInfo;
-use crate::ui::networks::page::PageCtx;
+use crate::ui::panel::PageCtx;
 
 use super::page::PoolRow;
 use super::volume_rows::*;

@@ -13,7 +13,7 @@ use crate::core::storage::volume_ops::{self, CreateError};
 use crate::core::storage::volume_plan::{BackingChoice, VolField, VolumeForm};
 use crate::core::xml::VolumeFormat;
 use crate::ui::networks::form::{combo_row, switch_row, Dialog, ErrorLine, Field};
-use crate::ui::networks::page::PageCtx;
+use crate::ui::panel::PageCtx;
 
 struct Form {
     dialog: Dialog,

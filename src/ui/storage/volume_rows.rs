@@ -15,7 +15,7 @@ use crate::core::storage::volume_ops::{self, CreateError};
 use crate::core::storage::volumes::{self, VolumeInfo};
 use crate::core::xml::VolumeFormat;
 use crate::ui::networks::form::menu_button;
-use crate::ui::networks::page::PageCtx;
+use crate::ui::panel::PageCtx;
 use crate::ui::reply::on_main;
 
 use super::page::PoolRow;

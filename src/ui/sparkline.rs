@@ -38,7 +38,19 @@ pub fn draw(
         return;
     }
     let step = w / (HISTORY - 1) as f64;
-    let x0 = w - step * (values.len() - 1) as f64;
+    // A flat history spans the whole width whatever its length, so adding an equal
+    // value changes nothing on screen (and `push_cpu` can skip the redraw).
+    let flat = values.iter().all(|v| *v == values[0]);
+    let x0 = if flat {
+        0.0
+    } else {
+        w - step * (values.len() - 1) as f64
+    };
+    let step = if flat {
+        w / (values.len() - 1) as f64
+    } else {
+        step
+    };
     let y = |v: f32| h - (v / max.max(f32::EPSILON)).clamp(0.0, 1.0) as f64 * (h - 1.0);
     cr.move_to(x0, h + 1.0);
     for (i, v) in values.iter().enumerate() {

@@ -92,15 +92,22 @@ impl DomainObject {
         }
     }
 
-    /// Adds a CPU sample (percent); notifies `cpu-percent` so the sparkline redraws.
+    /// Adds a CPU sample (percent, shown to the whole percent). Notifies `cpu-percent`,
+    /// which redraws the sparkline, only when the picture changes: an idle machine's
+    /// flat line costs no frame (a frame is a whole-window render, in software on
+    /// machines without a GPU).
     pub fn push_cpu(&self, percent: f64) {
+        let value = percent.round() as f32;
         let mut h = self.imp().cpu_history.borrow_mut();
-        h.push_back(percent as f32);
+        let unchanged = !h.is_empty() && h.iter().all(|v| *v == value);
+        h.push_back(value);
         while h.len() > crate::ui::sparkline::HISTORY {
             h.pop_front();
         }
         drop(h);
-        self.set_cpu_percent(percent);
+        if !unchanged {
+            self.set_cpu_percent(value as f64);
+        }
     }
 
     /// Forgets the CPU history (the machine stopped).

@@ -48,6 +48,13 @@ fn uuid(kind: u32, n: usize) -> String {
 }
 
 pub fn generate(spec: &NodeSpec) -> String {
+    generate_with_states(spec, state_of)
+}
+
+/// Like [`generate`], but domain `n` (from 1) gets the virDomainState `state(n)`
+/// (1 running, 3 paused, 5 shut off) instead of [`state_of`]'s mix. The benchmark uses
+/// it to measure a host where no machine runs.
+pub fn generate_with_states(spec: &NodeSpec, state: impl Fn(usize) -> u32) -> String {
     let mut s = String::with_capacity(1_200 * spec.domains + 4_096);
     s.push_str("<node>\n  <cpu><mhz>2400</mhz><model>i686</model><active>8</active>");
     s.push_str("<nodes>1</nodes><sockets>1</sockets><cores>4</cores><threads>2</threads></cpu>\n");
@@ -71,7 +78,7 @@ pub fn generate(spec: &NodeSpec) -> String {
             m1 = (n >> 16) & 0xff,
             m2 = (n >> 8) & 0xff,
             m3 = n & 0xff,
-            state = state_of(n),
+            state = state(n),
         );
     }
     for n in 1..=spec.networks {
@@ -118,6 +125,14 @@ mod tests {
     fn states_are_mixed() {
         let states: Vec<u32> = (1..=10).map(state_of).collect();
         assert!(states.contains(&1) && states.contains(&3) && states.contains(&5));
+    }
+
+    #[test]
+    fn states_can_be_chosen() {
+        let spec = NodeSpec::with_domains(4);
+        let xml = generate_with_states(&spec, |_| 5);
+        assert_eq!(xml.matches("<test:runstate>5</test:runstate>").count(), 4);
+        assert_eq!(generate_with_states(&spec, state_of), generate(&spec));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 """Hangar's benchmark (issue 9). Python 3 standard library only.
 
     python3 tools/bench/bench.py [--sizes 10,100,1000,5000] [--runs 3]
+    python3 tools/bench/bench.py --report-from tools/bench/last-results.json [OUT.md]
 
 Measures, against `virsh` on the same data:
   1. time until the machine list is drawn (`hangar --quit-after-load`) vs the wall time
@@ -13,7 +14,11 @@ Measures, against `virsh` on the same data:
      (real libvirtd, qemu:///system, a diskless 32 MiB guest);
   5. creating a linked clone (qcow2 overlay) of a small and a large base, and a full
      copy (`virsh vol-clone`) of the small one.
-The Markdown report goes to stdout and to tools/bench/last-results.md; progress goes
+One Xvfb and one D-Bus session bus serve the whole run. Before each block it waits for
+a quiet machine (no compiler running, < --quiet-threshold % CPU busy), and a load run
+during which other work used more than --noise-limit % of the CPUs is measured again.
+The Markdown report goes to stdout and to tools/bench/last-results.md, the raw figures
+to tools/bench/last-results.json (--report-from re-renders them); progress goes
 to stderr. Targets are printed as PASS/MISS; a miss never makes the command fail.
 Sections 4 and 5 need root and a running qemu:///system (started with
 tests/support/libvirtd.sh if it does not answer); they are skipped otherwise.
@@ -139,7 +144,9 @@ def machine_info():
             if line.startswith("MemTotal:"):
                 mem_kib = int(line.split()[1])
     commit = run_quiet(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]).stdout.strip()
-    dirty = run_quiet(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"]).stdout.strip()
+    dirty = run_quiet(["git", "-C", REPO, "status", "--porcelain",
+                       "--untracked-files=no"]).stdout.strip()
+    render_nodes = sorted(glob.glob("/dev/dri/renderD*"))
     lib = run_quiet(["virsh", "--version"]).stdout.strip()
     daemon = run_quiet(["virsh", "-c", "qemu:///system", "version", "--daemon"],
                        timeout=10).stdout if os.geteuid() == 0 else ""
@@ -157,6 +164,9 @@ def machine_info():
         "libvirt": f"library {lib}" + (f", daemon {m.group(1)}" if m else ""),
         "gtk": gtk or "?",
         "loadavg": load,
+        "gpu": (f"GPU render node(s) {', '.join(render_nodes)}" if render_nodes else
+                "no GPU render node (/dev/dri): GTK's GL renderer runs on Mesa llvmpipe, "
+                "in software"),
     }
 
 
@@ -676,7 +686,8 @@ def report(args, info, quiet, load, idle, events, clones, skipped):
     add(f"## Benchmark results ({info['date']})")
     add("")
     add(f"- Machine: {info['nproc']} CPUs ({info['cpu']}), {info['mem']} RAM, "
-        f"kernel {info['kernel']}; load average at start {info['loadavg']}")
+        f"kernel {info['kernel']}; {info.get('gpu', '?')}; load average at start "
+        f"{info['loadavg']}")
     add(f"- Hangar: {args.label or 'commit ' + info['commit']} (binary {args.hangar}, "
         f"built {info['built']}); libvirt {info['libvirt']}; GTK {info['gtk']}")
     add(f"- Command: `{shlex.join(['python3', 'tools/bench/bench.py'] + args.argv)}`")
@@ -748,7 +759,8 @@ def report(args, info, quiet, load, idle, events, clones, skipped):
             h, v = median(r["h_rss"]) / MB, median(r["v_rss"]) / MB
             if first is None:
                 first = h - v
-            add(f"| {n:,} | {h:.1f} | {v:.1f} | {h - v:.1f} | {h / v:.1f}× | {h - v - first:+.1f} | "
+            add(f"| {n:,} | {h:.1f} | {v:.1f} | {h - v:.1f} | {h / v:.1f}× | "
+                f"{h - v - first:+.1f} | "
                 f"{median(r['v_wall']):.0f} | "
                 f"{' '.join(f'{x / MB:.1f}' for x in r['h_rss'])} / "
                 f"{' '.join(f'{x / MB:.1f}' for x in r['v_rss'])} |")

@@ -102,7 +102,8 @@ def main(argv):
     for n in cases:
         for s in names:
             ms, cpu = res[(n, s)]
-            print(f"| {n if isinstance(n, str) else f'{n:,}'} | {s} | {statistics.median(ms):.0f} | {min(ms)} | "
+            label = n if isinstance(n, str) else f"{n:,}"
+            print(f"| {label} | {s} | {statistics.median(ms):.0f} | {min(ms)} | "
                   f"{statistics.median(cpu):.0f} | {min(cpu):.0f} | "
                   f"{' '.join(str(x) for x in ms)} |")
 

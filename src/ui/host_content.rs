@@ -49,13 +49,13 @@ impl HostContent {
         notice.append(&reconnect);
         notice.set_visible(false);
 
-        let pages = adw::ViewStack::new();
+        let pages = crate::ui::page_stack::new_view_stack();
         pages.set_vexpand(true);
         let with_notice = gtk::Box::new(gtk::Orientation::Vertical, 0);
         with_notice.append(&notice);
         with_notice.append(&pages);
 
-        let root = gtk::Stack::new();
+        let root = crate::ui::page_stack::new_stack();
         root.add_named(&with_notice, Some("pages"));
         root.add_named(&status, Some("status"));
         HostContent {

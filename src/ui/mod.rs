@@ -13,6 +13,7 @@ pub mod lifecycle_switch;
 pub mod load_report;
 pub mod machines;
 pub mod networks;
+pub mod page_stack;
 pub mod panel;
 pub mod preferences;
 pub mod reply;

@@ -57,7 +57,7 @@ impl ConsoleView {
                 }
             };
             let status = StatusDisplay::new(on_action);
-            let stack = gtk::Stack::new();
+            let stack = crate::ui::page_stack::new_stack();
             stack.add_named(&scroller, Some("terminal"));
             stack.add_named(&status.page, Some("status"));
             stack.set_visible_child_name("status");

@@ -52,7 +52,7 @@ impl DetailsView {
             back.update_property(&[gtk::accessible::Property::Label(&gettext("Back"))]);
             let title = gtk::Label::builder().xalign(0.0).hexpand(true).build();
             title.add_css_class("title-2");
-            let stack = adw::ViewStack::new();
+            let stack = crate::ui::page_stack::new_view_stack();
             let switcher = adw::ViewSwitcher::builder()
                 .stack(&stack)
                 .policy(adw::ViewSwitcherPolicy::Wide)

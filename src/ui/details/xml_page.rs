@@ -10,6 +10,8 @@ use sourceview5::prelude::*;
 
 pub struct XmlPage {
     pub root: gtk::Box,
+    source_buffer: sourceview5::Buffer,
+    highlighted: std::cell::Cell<bool>,
     buffer: gtk::TextBuffer,
     error: gtk::Label,
     save: gtk::Button,
@@ -21,12 +23,9 @@ pub struct XmlPage {
 impl XmlPage {
     pub fn new(on_save: Rc<dyn Fn(String)>) -> Self {
         sourceview5::init();
+        // Highlighting is set up when the first XML arrives (see `highlight`): loading
+        // GtkSourceView's language and style files cost a tenth of Hangar's start-up.
         let source_buffer = sourceview5::Buffer::new(None);
-        if let Some(xml) = sourceview5::LanguageManager::default().language("xml") {
-            source_buffer.set_language(Some(&xml));
-        }
-        source_buffer.set_highlight_syntax(true);
-        follow_color_scheme(&source_buffer);
         let view = sourceview5::View::builder()
             .buffer(&source_buffer)
             .monospace(true)
@@ -44,7 +43,7 @@ impl XmlPage {
         view.add_css_class("xml-view");
         view.upcast_ref::<gtk::Widget>()
             .update_property(&[gtk::accessible::Property::Label(&gettext("Machine XML"))]);
-        let buffer: gtk::TextBuffer = source_buffer.upcast();
+        let buffer: gtk::TextBuffer = source_buffer.clone().upcast();
         let scroller = gtk::ScrolledWindow::builder()
             .child(&view)
             .vexpand(true)
@@ -104,6 +103,8 @@ impl XmlPage {
         }
         XmlPage {
             root,
+            source_buffer,
+            highlighted: std::cell::Cell::new(false),
             buffer,
             error,
             save,
@@ -114,6 +115,7 @@ impl XmlPage {
 
     /// Shows freshly read XML, unless the person has unsaved edits.
     pub fn show(&self, xml: &str) {
+        self.highlight();
         let edited = text_of(&self.buffer) != *self.loaded.borrow();
         self.loaded.replace(xml.to_string());
         if !edited {
@@ -148,6 +150,7 @@ impl XmlPage {
     }
 
     pub fn set_text(&self, xml: &str) {
+        self.highlight();
         self.buffer.set_text(xml);
     }
 
@@ -157,6 +160,20 @@ impl XmlPage {
 
     pub fn save_button(&self) -> &gtk::Button {
         &self.save
+    }
+}
+
+impl XmlPage {
+    /// XML highlighting, light or dark like the rest of the window; once.
+    fn highlight(&self) {
+        if self.highlighted.replace(true) {
+            return;
+        }
+        if let Some(xml) = sourceview5::LanguageManager::default().language("xml") {
+            self.source_buffer.set_language(Some(&xml));
+        }
+        self.source_buffer.set_highlight_syntax(true);
+        follow_color_scheme(&self.source_buffer);
     }
 }
 

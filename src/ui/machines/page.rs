@@ -49,7 +49,7 @@ impl MachinesPage {
             .description(gettext("This host has no virtual machines yet."))
             .build();
         let details = DetailsView::new(toaster);
-        let root = gtk::Stack::new();
+        let root = crate::ui::page_stack::new_stack();
         root.set_transition_type(gtk::StackTransitionType::SlideLeftRight);
         root.add_named(&list_box, Some("list"));
         root.add_named(&empty, Some("empty"));

@@ -72,7 +72,7 @@ impl NetworksPage {
             .title(gettext("No Virtual Networks"))
             .child(&empty_create)
             .build();
-        let root = gtk::Stack::new();
+        let root = crate::ui::page_stack::new_stack();
         root.add_named(&scroller, Some("list"));
         root.add_named(&empty, Some("empty"));
         for b in [&create_button, &empty_create] {

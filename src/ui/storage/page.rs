@@ -82,7 +82,7 @@ impl StoragePage {
             .title(gettext("No Storage Pools"))
             .child(&empty_create)
             .build();
-        let root = gtk::Stack::new();
+        let root = crate::ui::page_stack::new_stack();
         root.add_named(&scroller, Some("list"));
         root.add_named(&empty, Some("empty"));
         for b in [&create_button, &empty_create] {

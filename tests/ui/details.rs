@@ -15,7 +15,7 @@ use crate::harness::{close, label_texts, launch, pump_until};
 
 const T: Duration = Duration::from_secs(10);
 
-fn open(c: &Controller<App>, name: &str) {
+pub fn open(c: &Controller<App>, name: &str) {
     let (view, pos) = {
         let m = c.model();
         let sel = &m.list().selection;

@@ -2,15 +2,14 @@
 //! per disk, whether its volume may go with it, and an executor that checks again
 //! before deleting anything. Worker only.
 //!
-//! A volume is kept when another machine uses it or another volume is an overlay of
-//! it (a template's base): deleting it would break them.
+//! Which volumes may go is `storage::disk_fate`'s answer, shared with removing one
+//! disk from the details view.
 
-use gettextrs::gettext;
 use virt::connect::Connect;
 use virt::sys;
 
 use crate::core::error::UserError;
-use crate::core::storage::volumes;
+use crate::core::storage::disk_fate;
 use crate::core::xml::DomainXml;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,40 +44,6 @@ pub struct DeleteOutcome {
     pub kept: Vec<(String, String)>,
 }
 
-/// Why `path` (of machine `name`) must be kept, or `None` when it may be deleted.
-fn keep_reason(
-    conn: &Connect,
-    name: &str,
-    path: &str,
-) -> Result<(Option<String>, Option<String>), UserError> {
-    let Ok(vol) = conn.lookup_storage_vol_by_path(path) else {
-        return Ok((
-            None,
-            Some(gettext(
-                "not in a storage pool, so Hangar leaves the file alone",
-            )),
-        ));
-    };
-    let pool = vol.lookup_storage_pool()?;
-    let info = volumes::find(conn, &pool, &vol.name()?)?;
-    let label = format!("{}/{}", pool.name()?, info.name);
-    let others: Vec<String> = info
-        .used_by
-        .iter()
-        .filter(|u| u.as_str() != name)
-        .cloned()
-        .collect();
-    let reason = if !others.is_empty() {
-        Some(gettext("also used by {machines}").replace("{machines}", &others.join(", ")))
-    } else if !info.backs.is_empty() {
-        let layers: Vec<&str> = info.backs.iter().map(|b| b.label()).collect();
-        Some(gettext("the base of {volumes}").replace("{volumes}", &layers.join(", ")))
-    } else {
-        None
-    };
-    Ok((Some(label), reason))
-}
-
 pub fn plan(conn: &Connect, uuid: &str) -> Result<DeletePlan, UserError> {
     let dom = conn.lookup_domain_by_uuid_string(uuid)?;
     let name = dom.name()?;
@@ -88,13 +53,13 @@ pub fn plan(conn: &Connect, uuid: &str) -> Result<DeletePlan, UserError> {
         let Some(path) = disk.source.path().map(str::to_string) else {
             continue;
         };
-        let (volume, reason) = keep_reason(conn, &name, &path)?;
+        let verdict = disk_fate::verdict(conn, &name, &path)?;
         disks.push(DiskFate {
             target: disk.target_dev.clone().unwrap_or_default(),
             device: disk.device.clone(),
             path,
-            volume,
-            keep_reason: reason,
+            volume: verdict.volume,
+            keep_reason: verdict.keep_reason,
         });
     }
     Ok(DeletePlan {
@@ -118,7 +83,7 @@ pub fn execute(
     // Decide before the machine is gone: afterwards it no longer "uses" its disks.
     let mut verdicts = Vec::new();
     for path in delete_paths {
-        verdicts.push((path.clone(), keep_reason(conn, &name, path)?));
+        verdicts.push((path.clone(), disk_fate::verdict(conn, &name, path)?));
     }
     let xml = DomainXml::parse(&dom.xml_desc(sys::VIR_DOMAIN_XML_INACTIVE)?)
         .map_err(|e| UserError::invalid(e.to_string()))?;
@@ -139,9 +104,9 @@ pub fn execute(
         dom.undefine_flags(flags)?;
     }
     let mut outcome = DeleteOutcome::default();
-    for (path, (volume, reason)) in verdicts {
-        let label = volume.clone().unwrap_or_else(|| path.clone());
-        match (volume, reason) {
+    for (path, verdict) in verdicts {
+        let label = verdict.volume.clone().unwrap_or_else(|| path.clone());
+        match (verdict.volume, verdict.keep_reason) {
             (Some(_), None) => match conn
                 .lookup_storage_vol_by_path(&path)
                 .and_then(|v| v.delete(0))

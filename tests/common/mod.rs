@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod hw_guest;
+
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;

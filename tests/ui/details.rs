@@ -15,7 +15,7 @@ use crate::harness::{close, label_texts, launch, pump_until};
 
 const T: Duration = Duration::from_secs(10);
 
-fn open(c: &Controller<App>, name: &str) {
+pub fn open(c: &Controller<App>, name: &str) {
     let (view, pos) = {
         let m = c.model();
         let sel = &m.list().selection;
@@ -253,6 +253,171 @@ pub fn resizing_a_disk_outside_any_pool_while_off_explains_what_to_do() {
     assert!(
         text.contains("not in a storage pool") && text.contains("start the machine"),
         "{text}"
+    );
+    close(c);
+}
+
+fn combo(window: &impl IsA<gtk::Widget>, name: &str) -> adw::ComboRow {
+    crate::harness::find_widget::<adw::ComboRow>(window, &|r| r.widget_name() == name)
+        .unwrap_or_else(|| panic!("a drop-down named {name}"))
+}
+
+/// Shows the Hardware tab, as a click on it would, for the screenshots.
+fn show_hardware(root: &impl IsA<gtk::Widget>) {
+    crate::harness::find_widget::<adw::ViewStack>(root, &|_| true)
+        .unwrap()
+        .set_visible_child_name("hardware");
+}
+
+fn button(root: &impl IsA<gtk::Widget>, label: &str) -> gtk::Button {
+    crate::harness::find_widget::<gtk::Button>(root, &|b| b.label().as_deref() == Some(label))
+        .unwrap_or_else(|| panic!("a button {label:?}"))
+}
+
+pub fn a_disk_added_in_the_dialog_appears_in_the_hardware_list() {
+    use crate::storage_pages::{entry, ok_button, screenshot, shown_error, wait_window};
+    let c = launched("ui-add-disk");
+    open(&c, "vm-10");
+    let details = c.model().machines.details.clone();
+    button(&details.root, "Add Disk…").emit_clicked();
+    let dialog = wait_window::<adw::Window>("add-disk");
+    assert_eq!(
+        crate::storage_pages::label(&dialog, "scope").text(),
+        "The machine is off: this is stored in its configuration and applies from its next start."
+    );
+    // The next free target, and a name that follows it and the bus.
+    assert_eq!(entry(&dialog, "target").text(), "vdb");
+    assert_eq!(entry(&dialog, "name").text(), "vm-10-vdb.qcow2");
+    combo(&dialog, "bus").set_selected(1);
+    assert_eq!(entry(&dialog, "target").text(), "sda");
+    assert_eq!(entry(&dialog, "name").text(), "vm-10-sda.qcow2");
+    entry(&dialog, "size").set_text("ten");
+    entry(&dialog, "target").set_text("vda");
+    ok_button(&dialog).emit_clicked();
+    pump_until(T, "the errors at their fields", || {
+        shown_error(&dialog, "size-error").is_some()
+    });
+    assert!(shown_error(&dialog, "size-error")
+        .unwrap()
+        .contains("not a size"));
+    assert!(shown_error(&dialog, "target-error")
+        .unwrap()
+        .contains("sata disk is called sd"));
+    screenshot(&dialog, "add-disk-errors");
+    entry(&dialog, "target").set_text("sdb");
+    entry(&dialog, "size").set_text("2");
+    screenshot(&dialog, "add-disk");
+    ok_button(&dialog).emit_clicked();
+    pump_until(T, "the new disk in the list", || {
+        label_texts(&details.root)
+            .iter()
+            .any(|t| t == "sdb — /var/lib/libvirt/pool-1/vm-10-sdb.qcow2")
+    });
+    assert!(!dialog.is_visible(), "the dialog closed");
+    assert_eq!(
+        c.model().toaster.last().unwrap(),
+        "Added sdb on the new volume pool-1/vm-10-sdb.qcow2"
+    );
+    let stored = details.last.borrow().as_ref().unwrap().config_xml.clone();
+    assert!(
+        stored.contains("<target dev='sdb' bus='sata'/>"),
+        "{stored}"
+    );
+    show_hardware(&details.root);
+    screenshot(&details.root, "hardware-after-add");
+    close(c);
+}
+
+pub fn the_link_switch_pulls_the_cable_and_a_refusal_snaps_back() {
+    let c = launched("ui-link");
+    open(&c, "vm-10");
+    let details = c.model().machines.details.clone();
+    let link = || {
+        crate::harness::find_widget::<gtk::Switch>(&details.hardware.borrow().root, &|s| {
+            s.tooltip_text().is_some_and(|t| t.starts_with("Link"))
+        })
+        .expect("a link switch on the card")
+    };
+    assert!(link().is_active(), "the cable is in");
+    link().set_active(false);
+    pump_until(T, "the stored link is down", || {
+        details
+            .last
+            .borrow()
+            .as_ref()
+            .is_some_and(|d| d.config.interfaces[0].link_state.as_deref() == Some("down"))
+    });
+    assert!(!link().is_active());
+    assert!(label_texts(&details.root)
+        .iter()
+        .any(|t| t.contains("link down")));
+    show_hardware(&details.root);
+    crate::storage_pages::screenshot(&details.root, "hardware-link-down");
+
+    // This driver cannot change a running machine's cards: said so, and the switch
+    // shows the link as it is.
+    open(&c, "vm-1");
+    link().set_active(false);
+    pump_until(T, "the refusal", || {
+        c.model()
+            .toaster
+            .last()
+            .is_some_and(|t| t.contains("running machine"))
+    });
+    pump_until(T, "the switch back on", || link().is_active());
+    close(c);
+}
+
+pub fn removing_a_disk_offers_keep_or_delete_and_says_why_not() {
+    let c = launched("ui-rm-disk");
+    open(&c, "vm-10");
+    let details = c.model().machines.details.clone();
+    button(&details.root, "Add Disk…").emit_clicked();
+    let dialog = crate::storage_pages::wait_window::<adw::Window>("add-disk");
+    crate::storage_pages::entry(&dialog, "size").set_text("1");
+    crate::storage_pages::ok_button(&dialog).emit_clicked();
+    pump_until(T, "vdb listed", || {
+        label_texts(&details.root)
+            .iter()
+            .any(|t| t.starts_with("vdb — "))
+    });
+    // vda lies outside every pool: it can only be kept.
+    let remove = |target: &str| {
+        crate::harness::find_widget::<gtk::Button>(&details.root, &|b| {
+            b.tooltip_text().as_deref() == Some(&format!("Remove {target}"))
+        })
+        .unwrap()
+        .emit_clicked();
+        pump_until(T, "the question", || {
+            crate::machines::open_message_dialog().is_some()
+        });
+        crate::machines::open_message_dialog().unwrap()
+    };
+    let ask = remove("vda");
+    let delete = crate::harness::find_widget::<gtk::CheckButton>(&ask, &|b| {
+        b.widget_name() == "delete-volume"
+    })
+    .unwrap();
+    assert!(!delete.is_sensitive());
+    assert!(label_texts(&ask)
+        .iter()
+        .any(|t| t.contains("not in a storage pool")));
+    crate::storage_pages::screenshot(&ask, "remove-disk-kept");
+    crate::machines::click_dialog_button(&ask, "Cancel");
+
+    let ask = remove("vdb");
+    crate::harness::find_widget::<gtk::CheckButton>(&ask, &|b| b.widget_name() == "delete-volume")
+        .unwrap()
+        .set_active(true);
+    crate::machines::click_dialog_button(&ask, "Remove");
+    pump_until(T, "vdb gone", || {
+        !label_texts(&details.root)
+            .iter()
+            .any(|t| t.starts_with("vdb — "))
+    });
+    assert_eq!(
+        c.model().toaster.last().unwrap(),
+        "Removed vdb and deleted pool-1/vm-10-vdb.qcow2"
     );
     close(c);
 }

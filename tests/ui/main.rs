@@ -9,6 +9,7 @@ mod common;
 mod connections;
 mod console;
 mod details;
+mod hardware_live;
 mod harness;
 mod machines;
 mod pages;
@@ -53,6 +54,10 @@ fn main() {
         details::statistics_reach_the_row_and_the_details_graphs,
         details::snapshots_are_taken_reverted_and_deleted_from_the_tab,
         details::resizing_a_disk_outside_any_pool_while_off_explains_what_to_do,
+        details::a_disk_added_in_the_dialog_appears_in_the_hardware_list,
+        details::the_link_switch_pulls_the_cable_and_a_refusal_snaps_back,
+        details::removing_a_disk_offers_keep_or_delete_and_says_why_not,
+        hardware_live::a_running_real_guest_changes_from_the_hardware_page,
         connections::a_connection_added_in_the_dialog_opens_and_is_remembered,
         connections::preferences_change_the_settings_at_once,
         console::a_hypervisor_without_consoles_says_so,

@@ -51,7 +51,7 @@ fn open(tag: &str, page: &str) -> (Controller<App>, PathBuf) {
 }
 
 /// Lets GTK lay out and draw what changed.
-fn settle() {
+pub fn settle() {
     let ctx = gtk::glib::MainContext::default();
     let end = std::time::Instant::now() + Duration::from_millis(300);
     while std::time::Instant::now() < end {
@@ -62,7 +62,7 @@ fn settle() {
 }
 
 /// Saves a PNG of `widget` to $HANGAR_SCREENSHOTS/NAME.png when that is set.
-fn screenshot(widget: &impl IsA<gtk::Widget>, name: &str) {
+pub fn screenshot(widget: &impl IsA<gtk::Widget>, name: &str) {
     let Ok(dir) = std::env::var("HANGAR_SCREENSHOTS") else {
         return;
     };
@@ -105,30 +105,30 @@ fn toplevel<T: IsA<gtk::Widget>>(name: &str) -> Option<T> {
         })
 }
 
-fn wait_window<T: IsA<gtk::Widget>>(name: &str) -> T {
+pub fn wait_window<T: IsA<gtk::Widget>>(name: &str) -> T {
     pump_until(T, &format!("the window {name}"), || {
         toplevel::<T>(name).is_some()
     });
     toplevel(name).unwrap()
 }
 
-fn entry(window: &impl IsA<gtk::Widget>, name: &str) -> adw::EntryRow {
+pub fn entry(window: &impl IsA<gtk::Widget>, name: &str) -> adw::EntryRow {
     find_widget::<adw::EntryRow>(window, &|r| r.widget_name() == name)
         .unwrap_or_else(|| panic!("an entry named {name}"))
 }
 
-fn label(window: &impl IsA<gtk::Widget>, name: &str) -> gtk::Label {
+pub fn label(window: &impl IsA<gtk::Widget>, name: &str) -> gtk::Label {
     find_widget::<gtk::Label>(window, &|l| l.widget_name() == name)
         .unwrap_or_else(|| panic!("a label named {name}"))
 }
 
-fn shown_error(window: &impl IsA<gtk::Widget>, name: &str) -> Option<String> {
+pub fn shown_error(window: &impl IsA<gtk::Widget>, name: &str) -> Option<String> {
     let l = label(window, name);
     let row = l.parent().unwrap();
     row.is_visible().then(|| l.text().to_string())
 }
 
-fn ok_button(window: &impl IsA<gtk::Widget>) -> gtk::Button {
+pub fn ok_button(window: &impl IsA<gtk::Widget>) -> gtk::Button {
     find_widget::<gtk::Button>(window, &|b| b.widget_name() == "ok").expect("the OK button")
 }
 

@@ -55,9 +55,11 @@ pub fn fetch(conn: &Connect, uuid: &str) -> Result<DomainDetails, UserError> {
     let disk_usage = live
         .disks
         .iter()
+        // An empty CD-ROM drive has no size (QEMU reports 0 of 0 bytes).
+        .filter(|d| !d.source.is_empty())
         .filter_map(|d| {
             let target = d.target_dev.clone()?;
-            // Unsupported by some drivers, and meaningless for an empty CD-ROM.
+            // Unsupported by some drivers.
             let info = dom.block_info(&target, 0).ok()?;
             Some((
                 target,

@@ -6,9 +6,11 @@
 //! (checking forms, pure), `pools.rs` (pool details and actions), `volumes.rs`
 //! (listing a pool's volumes with users and backing links), `volume_ops.rs`
 //! (create, resize, clone, delete), `chain.rs` (backing chains), `transfer.rs`
-//! (upload and download streams on their own thread).
+//! (upload and download streams on their own thread), `disk_fate.rs` (whether a
+//! machine's disk image may be deleted with it).
 
 pub mod chain;
+pub mod disk_fate;
 pub mod pool_plan;
 pub mod pools;
 pub mod size;

@@ -5,6 +5,7 @@
 //! absent, so a caller never silently clones a VM that still points at the
 //! template's disk.
 
+use super::device_element::{point_disk_at_file, set_driver_format};
 use super::document::Document;
 use super::error::XmlError;
 use super::tree::Element;
@@ -59,27 +60,13 @@ pub fn set_interface_mac(doc: &mut Document, index: usize, mac: &str) -> Result<
 /// Points disk `dev` at image file `path`, turning it into a `type='file'`
 /// disk. Drops the live backing chain and `index`, which described the old image.
 pub fn set_disk_source_file(doc: &mut Document, dev: &str, path: &str) -> Result<(), XmlError> {
-    let disk = disk_mut(doc, dev)?;
-    if disk.attr("type").is_some_and(|t| t != "file") {
-        disk.set_attr("type", "file");
-        disk.remove_children_named("source");
-    }
-    disk.remove_children_named("backingStore");
-    let source = disk.ensure_child_before("source", &["backingStore", "target"]);
-    source.set_attr("file", path);
-    source.remove_attr("index");
+    point_disk_at_file(disk_mut(doc, dev)?, path);
     Ok(())
 }
 
 /// Sets the image format (`<driver type>`: raw, qcow2, …) of disk `dev`.
 pub fn set_disk_driver_type(doc: &mut Document, dev: &str, format: &str) -> Result<(), XmlError> {
-    let disk = disk_mut(doc, dev)?;
-    if disk.child("driver").is_none() {
-        disk.insert_child(0, Element::new("driver").with_attr("name", "qemu"));
-    }
-    disk.child_mut("driver")
-        .expect("ensured above")
-        .set_attr("type", format);
+    set_driver_format(disk_mut(doc, dev)?, format);
     Ok(())
 }
 

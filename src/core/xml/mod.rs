@@ -13,10 +13,12 @@
 //! and removals), `document.rs` (parse/serialize), `error.rs`, `units.rs`,
 //! `metadata.rs` (Hangar's namespace), `domain.rs` + `devices.rs`
 //! (reading domains), `domain_edit.rs` + `device_edit.rs` (editing them),
+//! `device_element.rs` (one device, for libvirt's attach/detach/update calls),
 //! `network.rs`, `storage.rs`, `storage_build.rs`. Test fixtures are in
 //! `testdata/`.
 
 mod device_edit;
+pub mod device_element;
 mod devices;
 mod document;
 mod domain;
@@ -31,6 +33,7 @@ mod storage_build;
 mod tree;
 pub mod units;
 
+pub use device_element::{DeviceKey, NewInterface, NicSource};
 pub use devices::{BackingStore, CharDevice, Disk, DiskSource, Graphics, Interface};
 pub use document::Document;
 pub use domain::{DomainXml, OsInfo};

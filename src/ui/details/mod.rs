@@ -1,6 +1,12 @@
-//! A machine's details: overview and settings, hardware, and its XML.
+//! A machine's details: overview and settings, hardware (with the dialogs that
+//! change it), and its XML.
 
+pub mod cdrom_dialog;
+pub mod disk_add_dialog;
+pub mod disk_remove_dialog;
 pub mod hardware;
+pub mod hardware_actions;
+pub mod nic_dialog;
 pub mod overview;
 pub mod resize_dialog;
 pub mod snapshots;

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use adw::prelude::*;
 use gettextrs::gettext;
 
-use super::hardware::HardwarePage;
+use super::hardware::{HardwarePage, HardwareRequest};
 use super::overview::{OverviewPage, OverviewRequest};
 use super::snapshots::{SnapshotRequest, SnapshotsPage};
 use super::xml_page::XmlPage;
@@ -79,15 +79,15 @@ impl DetailsView {
                 }) as Rc<dyn Fn(OverviewRequest)>
             };
             let overview = OverviewPage::new(request);
-            let resize = {
+            let hardware_request = {
                 let weak = weak.clone();
-                Rc::new(move |target: String, current: Option<u64>| {
+                Rc::new(move |r: HardwareRequest| {
                     if let Some(me) = weak.upgrade() {
-                        me.resize_disk(target, current);
+                        me.hardware_request(r);
                     }
-                }) as super::hardware::ResizeRequest
+                }) as super::hardware::RequestFn
             };
-            let hardware = Rc::new(RefCell::new(HardwarePage::new(resize)));
+            let hardware = Rc::new(RefCell::new(HardwarePage::new(hardware_request)));
             let save = {
                 let weak = weak.clone();
                 Rc::new(move |xml: String| {
@@ -322,7 +322,9 @@ impl DetailsView {
         );
     }
 
-    fn resize_disk(self: &Rc<Self>, target: String, current: Option<u64>) {
+    /// Opens the dialog for (or carries out) a hardware change; the details are read
+    /// again after it, whatever events it raised.
+    fn hardware_request(self: &Rc<Self>, request: HardwareRequest) {
         let Some((handle, uuid)) = self.target() else {
             return;
         };
@@ -330,19 +332,12 @@ impl DetailsView {
             return;
         };
         let weak = Rc::downgrade(self);
-        super::resize_dialog::open(
-            &parent,
-            handle,
-            uuid,
-            target,
-            current,
-            self.toaster.clone(),
-            move || {
-                if let Some(me) = weak.upgrade() {
-                    me.refresh();
-                }
-            },
-        );
+        let done = Rc::new(move || {
+            if let Some(me) = weak.upgrade() {
+                me.refresh();
+            }
+        });
+        super::hardware_actions::run(&parent, handle, uuid, request, self.toaster.clone(), done);
     }
 
     fn fill(&self, d: DomainDetails) {

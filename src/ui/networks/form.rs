@@ -66,6 +66,20 @@ impl Dialog {
             let window = window.clone();
             cancel.connect_clicked(move |_| window.close());
         }
+        // Escape cancels, as in every other dialog.
+        let keys = gtk::ShortcutController::new();
+        let close = {
+            let window = window.clone();
+            gtk::CallbackAction::new(move |_, _| {
+                window.close();
+                gtk::glib::Propagation::Stop
+            })
+        };
+        keys.add_shortcut(gtk::Shortcut::new(
+            gtk::ShortcutTrigger::parse_string("Escape"),
+            Some(close),
+        ));
+        window.add_controller(keys);
         window.set_default_widget(Some(&ok));
         Dialog {
             window,

@@ -1,0 +1,60 @@
+//! Whether a machine's disk image may be deleted when the disk goes (with the
+//! machine, or removed from it alone). Worker only.
+//!
+//! A volume is kept when another machine uses it or another volume is an overlay of
+//! it (a template's base): deleting it would break them. A file outside every pool is
+//! left alone: libvirt does not manage it, and Hangar does not guess.
+
+use gettextrs::gettext;
+use virt::connect::Connect;
+
+use super::volumes;
+use crate::core::error::UserError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeVerdict {
+    /// `pool/volume` when libvirt manages the file.
+    pub volume: Option<String>,
+    /// Why the volume must stay, if it must.
+    pub keep_reason: Option<String>,
+}
+
+impl VolumeVerdict {
+    /// A pool volume nothing else needs.
+    pub fn deletable(&self) -> bool {
+        self.volume.is_some() && self.keep_reason.is_none()
+    }
+}
+
+/// What may happen to `path` once machine `machine` no longer uses it.
+pub fn verdict(conn: &Connect, machine: &str, path: &str) -> Result<VolumeVerdict, UserError> {
+    let Ok(vol) = conn.lookup_storage_vol_by_path(path) else {
+        return Ok(VolumeVerdict {
+            volume: None,
+            keep_reason: Some(gettext(
+                "not in a storage pool, so Hangar leaves the file alone",
+            )),
+        });
+    };
+    let pool = vol.lookup_storage_pool()?;
+    let info = volumes::find(conn, &pool, &vol.name()?)?;
+    let label = format!("{}/{}", pool.name()?, info.name);
+    let others: Vec<String> = info
+        .used_by
+        .iter()
+        .filter(|u| u.as_str() != machine)
+        .cloned()
+        .collect();
+    let keep_reason = if !others.is_empty() {
+        Some(gettext("also used by {machines}").replace("{machines}", &others.join(", ")))
+    } else if !info.backs.is_empty() {
+        let layers: Vec<&str> = info.backs.iter().map(|b| b.label()).collect();
+        Some(gettext("the base of {volumes}").replace("{volumes}", &layers.join(", ")))
+    } else {
+        None
+    };
+    Ok(VolumeVerdict {
+        volume: Some(label),
+        keep_reason,
+    })
+}

@@ -203,3 +203,86 @@ fn an_ssh_failure_and_a_bad_uri_are_explained() {
     );
     bad.handle.close();
 }
+
+#[test]
+fn titles_and_template_marks_follow_the_listing_and_events() {
+    let (uri, _dir) = node_uri(&NodeSpec::with_domains(10), "labels");
+    let mut host = Host::open(&uri);
+    host.until_loaded();
+    let web = host.store.domain_by_name("vm-1").unwrap().uuid.clone();
+    let base = host.store.domain_by_name("vm-3").unwrap().uuid.clone();
+    assert_eq!(host.store.domains[&web].labels.title, "");
+
+    // A title set by another client arrives with the event's refresh.
+    let w = web.clone();
+    host.handle
+        .call(move |conn| {
+            let dom = conn.lookup_domain_by_uuid_string(&w)?;
+            dom.set_metadata(
+                virt::sys::VIR_DOMAIN_METADATA_TITLE as i32,
+                Some("Front web server"),
+                None,
+                None,
+                // `virsh desc --live --config`: the running machine shows its live title.
+                virt::sys::VIR_DOMAIN_AFFECT_LIVE | virt::sys::VIR_DOMAIN_AFFECT_CONFIG,
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let w = web.clone();
+    host.until(T, |_, s| s.domains[&w].labels.title == "Front web server");
+
+    let b = base.clone();
+    host.handle
+        .call(move |conn| hangar::core::clone::template::mark_template(conn, &b))
+        .unwrap();
+    let b = base.clone();
+    host.until(T, |_, s| s.domains[&b].labels.template);
+
+    host.handle.close();
+}
+
+#[test]
+fn the_listing_comes_first_then_one_batch_of_titles_and_template_marks() {
+    let xml = hangar::core::node_file::generate(&NodeSpec::with_domains(10))
+        .replacen(
+            "<name>vm-1</name>",
+            "<name>vm-1</name><title>Front web server</title>",
+            1,
+        )
+        .replacen(
+            "<name>vm-3</name>",
+            &format!(
+                "<name>vm-3</name><metadata><hangar:hangar xmlns:hangar='{}'>\
+                 <hangar:template/></hangar:hangar></metadata>",
+                hangar::core::xml::metadata::HANGAR_NS
+            ),
+            1,
+        );
+    let dir = std::env::temp_dir().join(format!("hangar-test-{}-labels2", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("node.xml"), xml).unwrap();
+    let mut host = Host::open(&format!("test://{}", dir.join("node.xml").display()));
+    host.until(T, |u, _| matches!(u, Update::Loaded(_)));
+    assert!(
+        host.store
+            .domains
+            .values()
+            .all(|d| d.labels.title.is_empty() && !d.labels.template),
+        "the listing itself reads no labels"
+    );
+    host.until(T, |u, _| matches!(u, Update::DomainLabels(_)));
+    let web = host.store.domain_by_name("vm-1").unwrap();
+    assert_eq!(web.labels.title, "Front web server");
+    assert!(!web.labels.template);
+    let base = host.store.domain_by_name("vm-3").unwrap();
+    assert!(base.labels.template && base.labels.title.is_empty());
+    let others = host
+        .store
+        .domains
+        .values()
+        .filter(|d| d.labels != Default::default());
+    assert_eq!(others.count(), 2, "only vm-1 and vm-3 have labels");
+    host.handle.close();
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -8,8 +8,10 @@ use virt::network::Network;
 use virt::storage_pool::StoragePool;
 
 use super::model::{
-    version_string, DomainState, DomainSummary, HostSummary, Inventory, NetworkSummary, PoolSummary,
+    version_string, DomainLabels, DomainState, DomainSummary, HostSummary, Inventory,
+    NetworkSummary, PoolSummary,
 };
+use super::xml::metadata::HANGAR_NS;
 
 /// Lists domains, networks and pools once (one `list_all_*` call each).
 ///
@@ -51,7 +53,43 @@ pub fn domain_summary(dom: &Domain) -> Result<DomainSummary, Error> {
         vcpus: info.nr_virt_cpu,
         memory_kib: info.memory,
         max_memory_kib: info.max_mem,
+        labels: DomainLabels::default(),
     })
+}
+
+/// A summary with the title and template mark: for a single domain after an event.
+pub fn domain_summary_with_labels(dom: &Domain) -> Result<DomainSummary, Error> {
+    let mut summary = domain_summary(dom)?;
+    summary.labels = domain_labels(dom);
+    Ok(summary)
+}
+
+/// Title and template mark of every domain, by UUID (see `DomainLabels`). Domains
+/// with neither are left out: that is most of them, and the default.
+pub fn all_domain_labels(conn: &Connect) -> Result<Vec<(String, DomainLabels)>, Error> {
+    Ok(conn
+        .list_all_domains(0)?
+        .iter()
+        .filter_map(|d| {
+            let labels = domain_labels(d);
+            (labels != DomainLabels::default()).then(|| Some((d.uuid_string().ok()?, labels)))?
+        })
+        .collect())
+}
+
+/// Two metadata reads; a missing title or mark is an error from libvirt, read as none.
+fn domain_labels(dom: &Domain) -> DomainLabels {
+    let title = dom
+        .metadata(virt::sys::VIR_DOMAIN_METADATA_TITLE as i32, None, 0)
+        .unwrap_or_default();
+    let template = dom
+        .metadata(
+            virt::sys::VIR_DOMAIN_METADATA_ELEMENT as i32,
+            Some(HANGAR_NS),
+            0,
+        )
+        .is_ok_and(|xml| xml.contains("template"));
+    DomainLabels { title, template }
 }
 
 pub fn network_summary(net: &Network) -> Result<NetworkSummary, Error> {

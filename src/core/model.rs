@@ -95,6 +95,17 @@ pub struct DomainSummary {
     /// Memory currently given to the guest, in KiB.
     pub memory_kib: u64,
     pub max_memory_kib: u64,
+    /// What the search looks at besides the name; see `DomainLabels`.
+    pub labels: DomainLabels,
+}
+
+/// A domain's title and whether Hangar marked it as a template. Reading them costs a
+/// call per domain, so the first listing leaves them empty and the worker sends them
+/// for all domains right after (`Update::DomainLabels`): the list is drawn first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DomainLabels {
+    pub title: String,
+    pub template: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -34,6 +34,8 @@ pub enum StoreChange {
     DomainAdded(String),
     DomainChanged(String),
     DomainRemoved(String),
+    /// Titles and template marks arrived for these domains.
+    DomainLabels(Vec<String>),
     NetworkChanged(String),
     NetworkRemoved(String),
     PoolChanged(String),
@@ -88,6 +90,16 @@ impl HostStore {
                 self.pools = inv.pools.into_iter().map(|p| (p.uuid.clone(), p)).collect();
                 StoreChange::Reloaded
             }
+            Update::DomainLabels(labels) => {
+                let mut changed = Vec::with_capacity(labels.len());
+                for (uuid, l) in labels {
+                    if let Some(d) = self.domains.get_mut(&uuid) {
+                        d.labels = l;
+                        changed.push(uuid);
+                    }
+                }
+                StoreChange::DomainLabels(changed)
+            }
             Update::Domain(d) => {
                 let uuid = d.uuid.clone();
                 match self.domains.insert(uuid.clone(), d) {
@@ -139,6 +151,7 @@ mod tests {
             vcpus: 1,
             memory_kib: 1024,
             max_memory_kib: 1024,
+            labels: Default::default(),
         }
     }
 

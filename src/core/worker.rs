@@ -19,7 +19,7 @@ use super::error::{from_virt, ErrorKind, UserError};
 use super::events::{RawEvent, Registrations};
 use super::inventory;
 use super::model::{
-    ConnectionId, DomainSummary, HostSummary, Inventory, NetworkSummary, PoolSummary,
+    ConnectionId, DomainLabels, DomainSummary, HostSummary, Inventory, NetworkSummary, PoolSummary,
 };
 use gettextrs::gettext;
 
@@ -35,6 +35,8 @@ pub enum Update {
     /// The host was reached before and is gone now; the worker retries by itself.
     Disconnected(UserError),
     Domain(DomainSummary),
+    /// Titles and template marks after a listing (see `DomainLabels`).
+    DomainLabels(Vec<(String, DomainLabels)>),
     DomainGone {
         uuid: String,
     },
@@ -299,6 +301,7 @@ impl Worker {
             Ok(inv) => self.emit(Update::Loaded(inv)),
             Err(e) => return Exit::Lost(from_virt(&e)),
         }
+        self.emit_labels(conn);
         let events_work = session.registrations.is_some();
         while let Ok(first) = self.rx.recv() {
             // Drain what else is queued, so a burst of events for one object costs
@@ -317,6 +320,7 @@ impl Worker {
                             refreshed.clear();
                             if let Ok(inv) = inventory::load_all(conn) {
                                 self.emit(Update::Loaded(inv));
+                                self.emit_labels(conn);
                             }
                         }
                     }
@@ -336,12 +340,20 @@ impl Worker {
         Exit::Close
     }
 
+    /// Titles and template marks, after the listing has been drawn. A failure here
+    /// (the host went away) is left to the close callback, like any other.
+    fn emit_labels(&self, conn: &Connect) {
+        if let Ok(labels) = inventory::all_domain_labels(conn) {
+            self.emit(Update::DomainLabels(labels));
+        }
+    }
+
     /// Re-reads one object after an event and reports it, or reports it gone.
     fn refresh(&self, conn: &Connect, (kind, uuid): (u8, String)) {
         let update = match kind {
             KIND_DOMAIN => conn
                 .lookup_domain_by_uuid_string(&uuid)
-                .and_then(|d| inventory::domain_summary(&d))
+                .and_then(|d| inventory::domain_summary_with_labels(&d))
                 .map(Update::Domain),
             KIND_NETWORK => conn
                 .lookup_network_by_uuid_string(&uuid)

@@ -63,7 +63,7 @@ impl Host {
                     seen.push(
                         format!("{:?}", ev.update)
                             .chars()
-                            .take(160)
+                            .take(400)
                             .collect::<String>(),
                     );
                     if hit {

@@ -175,17 +175,29 @@ pub fn an_unreachable_host_shows_why() {
     close(c);
 }
 
-pub fn search_filters_by_name_and_state_in_any_script() {
+pub fn search_filters_by_name_title_state_and_template_in_any_script() {
     let c = launch_loaded(10, "ui-search");
     let handle = c.model().hosts[0].handle.clone();
-    let xml = "<domain type='test'><name>数据库-主</name><memory>65536</memory>\
-               <os><type>hvm</type></os></domain>";
+    let xml = "<domain type='test'><name>数据库-主</name><title>主库 PostgreSQL</title>\
+               <memory>65536</memory><os><type>hvm</type></os></domain>";
     handle
         .call(move |conn| Ok(conn.define_domain_xml(xml).map(|_| ())?))
         .unwrap();
-    pump_until(T, "the Chinese-named machine is listed", || {
-        c.model().list().visible_count() == 11
-    });
+    handle
+        .call(|conn| {
+            let uuid = conn.lookup_domain_by_name("vm-3")?.uuid_string()?;
+            hangar::core::clone::template::mark_template(conn, &uuid)
+        })
+        .unwrap();
+    pump_until(
+        T,
+        "the Chinese-named machine is listed, vm-3 as a template",
+        || {
+            c.model().list().visible_count() == 11
+                && c.model().list().select_by_name("vm-3")
+                && c.model().list().selected()[0].display_name() == "vm-3 (template)"
+        },
+    );
 
     c.emit(AppMsg::Search);
     pump_until(T, "the search bar opens", || {
@@ -211,6 +223,8 @@ pub fn search_filters_by_name_and_state_in_any_script() {
         ("VM-1", vec!["vm-1".into(), "vm-10".into()]),
         ("paused", vec!["vm-9".into()]),
         ("数据库", vec!["数据库-主".into()]),
+        ("postgresql 主库", vec!["数据库-主".into()]),
+        ("TEMPLATE", vec!["vm-3".into()]),
         ("shut vm-1", vec!["vm-10".into()]),
         ("", everyone),
     ];
@@ -374,7 +388,9 @@ pub fn a_template_with_linked_clones_refuses_to_start() {
             Ok(())
         })
         .unwrap();
-    pump_until(T, "the template is listed", || row_of(&c, "tpl").is_some());
+    pump_until(T, "the template is listed with its mark", || {
+        row_of(&c, "tpl (template)").is_some()
+    });
     assert!(c.model().list().select_by_name("tpl"));
     c.emit(AppMsg::Power(DomainAction::Start));
     pump_until(T, "the refusal", || c.model().toaster.last().is_some());
@@ -383,6 +399,6 @@ pub fn a_template_with_linked_clones_refuses_to_start() {
         text.contains("tpl") && text.contains("linked clone"),
         "{text}"
     );
-    assert_eq!(row_of(&c, "tpl").unwrap()[1], "Shut off");
+    assert_eq!(row_of(&c, "tpl (template)").unwrap()[1], "Shut off");
     close(c);
 }

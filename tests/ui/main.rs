@@ -30,7 +30,7 @@ fn main() {
         machines::a_change_by_another_client_updates_its_row,
         machines::a_refused_action_is_reported_to_the_person,
         machines::an_unreachable_host_shows_why,
-        machines::search_filters_by_name_and_state_in_any_script,
+        machines::search_filters_by_name_title_state_and_template_in_any_script,
         machines::force_off_asks_first_and_cancel_changes_nothing,
         machines::a_bulk_start_reports_once_and_names_the_failure,
         machines::delete_asks_with_the_disks_and_removes_the_machine,

@@ -44,6 +44,7 @@ impl App {
                 self.toaster
                     .show(gettext("The machine was deleted on the host"));
             }
+            StoreChange::DomainLabels(_) => self.machines.list.labels_changed(),
             StoreChange::NetworkChanged(uuid) => {
                 if let Some(n) = host.store.networks.get(uuid) {
                     self.networks.changed(n);

@@ -47,6 +47,16 @@ impl DomainListModel {
                     true
                 }
             }
+            StoreChange::DomainLabels(uuids) => {
+                for uuid in uuids {
+                    if let (Some(row), Some(summary)) =
+                        (self.rows.get(uuid), host.domains.get(uuid))
+                    {
+                        row.update(summary);
+                    }
+                }
+                false
+            }
             StoreChange::DomainRemoved(uuid) => {
                 if let Some(row) = self.rows.remove(uuid) {
                     if let Some(pos) = self.store.find(&row) {

@@ -4,6 +4,8 @@
 use gtk::glib;
 use gtk::subclass::prelude::*;
 
+use gettextrs::gettext;
+
 use crate::core::model::{format_kib, DomainState, DomainSummary};
 
 mod imp {
@@ -20,6 +22,15 @@ mod imp {
         pub uuid: RefCell<String>,
         #[property(get, set)]
         pub name: RefCell<String>,
+        /// The domain's title (`virsh desc --title`), searched with the name.
+        #[property(get, set)]
+        pub title: RefCell<String>,
+        /// Marked as a template for linked clones.
+        #[property(get, set)]
+        pub template: Cell<bool>,
+        /// The name as the list shows it: with a template mark for templates.
+        #[property(get, set)]
+        pub display_name: RefCell<String>,
         /// Translated state for display.
         #[property(get, set)]
         pub state_label: RefCell<String>,
@@ -59,20 +70,48 @@ glib::wrapper! {
     pub struct DomainObject(ObjectSubclass<imp::DomainObject>);
 }
 
+/// The name as the list shows it, with a template's mark.
+fn display_name(summary: &DomainSummary) -> String {
+    if summary.labels.template {
+        // Translators: a template's name in the machines list.
+        gettext("{name} (template)").replace("{name}", &summary.name)
+    } else {
+        summary.name.clone()
+    }
+}
+
 impl DomainObject {
     pub fn new(summary: &DomainSummary) -> Self {
-        let obj: Self = glib::Object::new();
-        obj.set_uuid(summary.uuid.clone());
-        obj.set_online(true);
-        obj.update(summary);
+        // All properties in one construction: a big host creates thousands of rows
+        // at once, and setting them one by one would notify each.
+        let obj: Self = glib::Object::builder()
+            .property("uuid", &summary.uuid)
+            .property("name", &summary.name)
+            .property("title", &summary.labels.title)
+            .property("template", summary.labels.template)
+            .property("display-name", display_name(summary))
+            .property("state-label", summary.state.label())
+            .property("state-icon", summary.state.icon_name())
+            .property("state-key", summary.state.key())
+            .property("vcpus", summary.vcpus)
+            .property("memory-kib", summary.memory_kib)
+            .property("memory-label", format_kib(summary.memory_kib))
+            .property("online", true)
+            .build();
+        obj.imp().state.set(Some(summary.state));
         obj
     }
 
     /// Copies `summary` in, notifying only the properties whose value changed so that
     /// untouched cells are not redrawn.
     pub fn update(&self, summary: &DomainSummary) {
-        if self.name() != summary.name {
+        if self.name() != summary.name || self.template() != summary.labels.template {
             self.set_name(summary.name.clone());
+            self.set_template(summary.labels.template);
+            self.set_display_name(display_name(summary));
+        }
+        if self.title() != summary.labels.title {
+            self.set_title(summary.labels.title.clone());
         }
         if self.imp().state.get() != Some(summary.state) {
             if !summary.state.is_active() {

@@ -57,7 +57,7 @@ impl MachineList {
             "Virtual machines",
         ))]);
 
-        let name = text_column(&gettext("Name"), "name", true);
+        let name = text_column(&gettext("Name"), "display-name", true);
         name.set_sorter(Some(&string_sorter("name")));
         name.set_expand(true);
         view.append_column(&name);
@@ -97,8 +97,9 @@ impl MachineList {
         self.filtered.set_model(store);
     }
 
-    /// Shows only machines whose name or state contains `text` (case-insensitive,
-    /// any script: "WEB" finds "web-01", "运行" finds machines shown as running).
+    /// Shows only machines whose name, title, state or template mark contains `text`
+    /// (case-insensitive, any script: "WEB" finds "web-01", "运行" finds machines
+    /// shown as running, "模板" the templates).
     pub fn set_query(&self, text: &str) {
         let text = text.trim().to_lowercase();
         if *self.query.borrow() == text {
@@ -111,6 +112,14 @@ impl MachineList {
         } else {
             gtk::FilterChange::Different
         });
+    }
+
+    /// Titles and template marks arrived after the listing: a search typed before
+    /// them must look again.
+    pub fn labels_changed(&self) {
+        if !self.query.borrow().is_empty() {
+            self.filter.changed(gtk::FilterChange::Different);
+        }
     }
 
     /// The UUIDs of the rows on screen: where a driver has no bulk statistics, only
@@ -153,9 +162,10 @@ impl MachineList {
     }
 }
 
-/// The search rule: every word of the query must appear in the name or the state.
+/// The search rule: every word of the query must appear in the name (as shown, so
+/// with the template mark), the title or the state.
 fn matches(d: &DomainObject, query: &str) -> bool {
-    let haystack = format!("{} {}", d.name(), d.state_label()).to_lowercase();
+    let haystack = format!("{} {} {}", d.display_name(), d.title(), d.state_label()).to_lowercase();
     query.split_whitespace().all(|word| haystack.contains(word))
 }
 

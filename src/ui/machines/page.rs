@@ -28,7 +28,7 @@ impl MachinesPage {
             .vexpand(true)
             .build();
         let search = gtk::SearchEntry::builder()
-            .placeholder_text(gettext("Search by name or state"))
+            .placeholder_text(gettext("Search by name, title, state or template"))
             .hexpand(true)
             .build();
         search.update_property(&[gtk::accessible::Property::Label(&gettext(

@@ -4,6 +4,7 @@
 //! (harness = false) and runs its cases in order. Each case launches a fresh window.
 //! Run with: xvfb-run -a cargo test --test ui [NAME-FILTER]
 
+mod bulk_delete;
 #[path = "../common/mod.rs"]
 mod common;
 mod connections;
@@ -33,6 +34,8 @@ fn main() {
         machines::force_off_asks_first_and_cancel_changes_nothing,
         machines::a_bulk_start_reports_once_and_names_the_failure,
         machines::delete_asks_with_the_disks_and_removes_the_machine,
+        bulk_delete::deleting_three_machines_asks_once_and_names_each_failure,
+        bulk_delete::fifty_selected_machines_fit_one_dialog_and_cancel_keeps_them,
         machines::the_console_button_opens_the_selected_machines_console,
         machines::a_template_with_linked_clones_refuses_to_start,
         pages::switching_a_network_off_stops_it_and_the_row_follows,

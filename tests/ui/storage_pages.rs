@@ -62,7 +62,7 @@ fn settle() {
 }
 
 /// Saves a PNG of `widget` to $HANGAR_SCREENSHOTS/NAME.png when that is set.
-fn screenshot(widget: &impl IsA<gtk::Widget>, name: &str) {
+pub(crate) fn screenshot(widget: &impl IsA<gtk::Widget>, name: &str) {
     let Ok(dir) = std::env::var("HANGAR_SCREENSHOTS") else {
         return;
     };

@@ -9,6 +9,7 @@ mod bulk_delete;
 mod common;
 mod connections;
 mod console;
+mod copy_progress;
 mod details;
 mod harness;
 mod machines;
@@ -49,6 +50,7 @@ fn main() {
         storage_pages::the_new_pool_dialog_checks_then_defines_and_starts,
         storage_pages::a_pool_used_by_a_running_machine_is_not_stopped,
         storage_pages::uploads_show_progress_cancel_cleanly_and_download_back,
+        copy_progress::a_clone_shows_progress_and_cancel_deletes_the_unfinished_copy,
         storage_pages::leases_and_resize_answer_in_their_windows,
         storage_pages::the_demo_host_shows_its_networks_and_storage,
         details::activating_a_row_shows_its_details_and_they_follow_events,

@@ -239,7 +239,7 @@ fn several_machines_go_in_one_go_and_each_failure_keeps_its_reason() {
         .map(|(n, e)| (n, e.message.as_str()))
         .collect();
     assert_eq!(failed.len(), 2, "{failed:?}");
-    assert_eq!(failed[0], ("busy", "it is running and was not forced off"));
+    assert_eq!(failed[0], ("busy", "it is still on and was not forced off"));
     assert_eq!(failed[1].0, "gone", "named as the dialog showed it");
     assert!(
         failed[1].1.to_lowercase().contains("domain"),

@@ -134,7 +134,7 @@ pub fn deleting_three_machines_asks_once_and_names_each_failure() {
         find_widget::<gtk::CheckButton>(&dialog, &|b| b.widget_name() == "force-off").unwrap();
     assert!(!force.is_active());
     assert!(
-        texts.iter().any(|t| t.starts_with("Running now: vm-1.")),
+        texts.iter().any(|t| t.starts_with("Still on: vm-1.")),
         "{texts:?}"
     );
     screenshot(&dialog, "delete-machines");
@@ -143,13 +143,13 @@ pub fn deleting_three_machines_asks_once_and_names_each_failure() {
     pump_until(T, "one summary", || c.model().toaster.last().is_some());
     assert_eq!(
         c.model().toaster.last().unwrap(),
-        "Deleted 2 of 3 machines. Deleted 2 volumes. Not deleted: vm-1 (it is running and was not forced off)."
+        "Deleted 2 of 3 machines. Deleted 2 volumes. Not deleted: vm-1 (it is still on and was not forced off)."
     );
     screenshot(c.widget(), "delete-machines-summary");
     let details = c.model().toaster.last_details().unwrap();
     assert_eq!(
         details,
-        "clone: Deleted\ntpl: Deleted\nvm-1: Not deleted: it is running and was not forced off\npool-1/c1.qcow2: Deleted\npool-1/base.qcow2: Deleted"
+        "clone: Deleted\ntpl: Deleted\nvm-1: Not deleted: it is still on and was not forced off\npool-1/c1.qcow2: Deleted\npool-1/base.qcow2: Deleted"
     );
     find_widget::<gtk::Button>(c.widget(), &|b| b.label().as_deref() == Some("Details"))
         .expect("the toast's Details button")
@@ -160,7 +160,7 @@ pub fn deleting_three_machines_asks_once_and_names_each_failure() {
     assert!(
         texts
             .iter()
-            .any(|t| t == "Not deleted: it is running and was not forced off"),
+            .any(|t| t == "Not deleted: it is still on and was not forced off"),
         "{texts:?}"
     );
     screenshot(&shown, "delete-machines-details");

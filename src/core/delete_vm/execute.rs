@@ -68,7 +68,7 @@ fn remove_machine(
             if !force_off {
                 // Started since the dialog opened, or the person did not agree.
                 return Err(UserError::invalid(gettext(
-                    "it is running and was not forced off",
+                    "it is still on and was not forced off",
                 )));
             }
             dom.destroy()?;

@@ -17,6 +17,7 @@ use gettextrs::gettext;
 use virt::connect::Connect;
 
 use crate::core::error::{ErrorKind, UserError};
+use crate::core::model::DomainState;
 use crate::core::storage::transfer::CancelFlag;
 use crate::core::xml::DomainXml;
 pub use execute::{execute_many, BulkOutcome, DeleteRequest};
@@ -49,7 +50,9 @@ impl DiskFate {
 pub struct DeletePlan {
     pub uuid: String,
     pub name: String,
+    /// Active (running, paused, …): it must be forced off before it can go.
     pub running: bool,
+    pub state: DomainState,
     pub disks: Vec<DiskFate>,
 }
 
@@ -82,8 +85,8 @@ pub fn plan_many(conn: &Connect, uuids: &[String]) -> Result<Vec<DeletePlan>, Us
         };
         let xml =
             DomainXml::parse(&dom.xml_desc(0)?).map_err(|e| UserError::invalid(e.to_string()))?;
-        let running = dom.is_active()?;
-        machines.push((uuid.clone(), xml, running));
+        let state = DomainState::from_raw(dom.state()?.0.to_raw());
+        machines.push((uuid.clone(), xml, (dom.is_active()?, state)));
     }
     let batch: HashSet<String> = machines.iter().map(|(_, x, _)| x.name.clone()).collect();
     let disk_paths = |xml: &DomainXml| -> Vec<(usize, String, Option<String>)> {
@@ -104,7 +107,7 @@ pub fn plan_many(conn: &Connect, uuids: &[String]) -> Result<Vec<DeletePlan>, Us
         .filter_map(|(_, _, r)| r.clone())
         .collect();
     let mut plans = Vec::new();
-    for ((uuid, xml, running), disks) in machines.into_iter().zip(resolved) {
+    for ((uuid, xml, (running, state)), disks) in machines.into_iter().zip(resolved) {
         let fates = disks
             .into_iter()
             .map(|(i, path, real)| {
@@ -139,6 +142,7 @@ pub fn plan_many(conn: &Connect, uuids: &[String]) -> Result<Vec<DeletePlan>, Us
             uuid,
             name: xml.name,
             running,
+            state,
             disks: fates,
         });
     }

@@ -88,7 +88,9 @@ fn machine_subtitle(plan: &DeletePlan) -> String {
     let disks = ngettext("{n} disk", "{n} disks", plan.disks.len() as u32)
         .replace("{n}", &plan.disks.len().to_string());
     if plan.running {
-        gettext("Running · {disks}").replace("{disks}", &disks)
+        gettext("{state} · {disks}")
+            .replace("{state}", &plan.state.label())
+            .replace("{disks}", &disks)
     } else {
         disks
     }
@@ -115,8 +117,8 @@ fn ask(parent: &gtk::Window, handle: ConnectionHandle, plans: Vec<DeletePlan>, t
     let force = (!running.is_empty()).then(|| {
         let check = wrapping_check(
             &ngettext(
-                "Force off the running machine first",
-                "Force off the {n} running machines first",
+                "First force off the machine that is still on",
+                "First force off the {n} machines that are still on",
                 running.len() as u32,
             )
             .replace("{n}", &running.len().to_string()),
@@ -125,7 +127,7 @@ fn ask(parent: &gtk::Window, handle: ConnectionHandle, plans: Vec<DeletePlan>, t
         content.append(&check);
         let why = gtk::Label::builder()
             .label(
-                gettext("Running now: {names}. Forcing off is like pulling the power cord: unsaved work in them is lost. Unticked, running machines are not deleted.")
+                gettext("Still on: {names}. Forcing off is like pulling the power cord: unsaved work in them is lost. Unticked, they are not deleted.")
                     .replace("{names}", &running.join(", ")),
             )
             .wrap(true)

@@ -435,3 +435,44 @@ fn real_volumes_go_with_their_machines_and_a_needed_base_stays() {
     );
     host.handle.close();
 }
+
+/// Stopped before it began (the progress window's Cancel): nothing is deleted, and
+/// each machine says why it is still there.
+#[test]
+fn a_stopped_deletion_deletes_nothing_more() {
+    let (uri, _d) = node_uri(&NodeSpec::with_domains(3), "delete-stopped");
+    let mut host = Host::open(&uri);
+    host.until_loaded();
+    let requests: Vec<delete_vm::DeleteRequest> = host
+        .handle
+        .call(|conn| {
+            Ok(conn
+                .list_all_domains(0)?
+                .iter()
+                .map(|d| delete_vm::DeleteRequest {
+                    uuid: d.uuid_string().unwrap(),
+                    name: d.name().unwrap(),
+                    delete_paths: vec![],
+                })
+                .collect())
+        })
+        .unwrap();
+    let outcome = host
+        .handle
+        .call(move |conn| {
+            let cancel = hangar::core::storage::transfer::CancelFlag::default();
+            cancel.cancel();
+            Ok(delete_vm::execute_many(
+                conn,
+                &requests,
+                true,
+                &cancel,
+                &|_, _| {},
+            ))
+        })
+        .unwrap();
+    let reasons: Vec<&str> = outcome.failed().map(|(_, e)| e.message.as_str()).collect();
+    assert_eq!(reasons, ["the deletion was stopped before it"; 3]);
+    assert_eq!(names_and_volumes(&host).0.len(), 3);
+    host.handle.close();
+}

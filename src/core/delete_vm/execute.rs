@@ -105,7 +105,10 @@ pub fn execute_many(
     let mut candidates: Vec<String> = Vec::new();
     for (i, request) in requests.iter().enumerate() {
         if cancel.is_cancelled() {
-            let stopped = UserError::new(ErrorKind::Other, gettext("stopped before it"));
+            let stopped = UserError::new(
+                ErrorKind::Other,
+                gettext("the deletion was stopped before it"),
+            );
             outcome.machines.push((request.name.clone(), Err(stopped)));
             continue;
         }

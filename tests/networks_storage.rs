@@ -508,32 +508,62 @@ fn a_volume_a_machine_uses_names_it_and_is_not_deleted() {
 }
 
 #[test]
-fn a_clone_is_a_new_volume_without_backing_store() {
+fn copies_are_made_where_the_host_cannot_stream_and_keep_or_merge_the_backing() {
+    use hangar::core::storage::transfer::{CancelFlag, TransferEvent};
+    use hangar::core::storage::volume_copy::CopyKind;
+    use hangar::core::xml::VolumeFormat;
     let (host, _dir) = open("vol-clone");
     let uuid = pool_uuid(&host, "pool-1");
-    let u = uuid.clone();
-    let dup = host
-        .handle
+    let copy = |source: &str, name: &str, kind| {
+        common::copy_volume(
+            &host.handle,
+            &uuid,
+            source,
+            name,
+            kind,
+            CancelFlag::default(),
+            |_, _| {},
+        )
+    };
+    let dup = copy("disk-2.qcow2", "disk-3.qcow2", CopyKind::Exact);
+    assert!(matches!(dup, Err(CreateError::Fields(_))), "{dup:?}");
+    // The test driver has no volume streams: libvirt copies it instead.
+    let (end, _) = copy("disk-2.qcow2", "copy.qcow2", CopyKind::Exact).expect("started");
+    assert_eq!(end, TransferEvent::Done);
+    let vols = list(&host, &uuid);
+    let c = vols.iter().find(|v| v.name == "copy.qcow2").unwrap();
+    assert_eq!(c.capacity, 20 * GIB);
+    assert_eq!(c.format.as_deref(), Some("qcow2"));
+    assert!(c.backing.is_none());
+    // An overlay's exact copy is an overlay on the same base; a conversion merges.
+    let base = vols
+        .iter()
+        .find(|v| v.name == "disk-1.qcow2")
+        .unwrap()
+        .path
+        .clone();
+    let b = base.clone();
+    host.handle
         .call(move |c| {
-            Ok(volume_ops::clone(
-                c,
-                &u,
-                "disk-2.qcow2",
-                "disk-3.qcow2",
-                None,
-            ))
+            let pool = c.lookup_storage_pool_by_name("pool-1")?;
+            virt::storage_vol::StorageVol::create_xml(
+                &pool,
+                &format!(
+                    "<volume><name>web.qcow2</name><capacity unit='GiB'>10</capacity>\
+                     <target><format type='qcow2'/></target><backingStore><path>{b}</path>\
+                     <format type='qcow2'/></backingStore></volume>"
+                ),
+                0,
+            )?;
+            Ok(())
         })
         .unwrap();
-    assert!(matches!(dup, Err(CreateError::Fields(_))), "{dup:?}");
-    let u = uuid.clone();
-    host.handle
-        .call(move |c| Ok(volume_ops::clone(c, &u, "disk-2.qcow2", "copy.qcow2", None)))
-        .unwrap()
-        .expect("cloned");
+    copy("web.qcow2", "web-copy.qcow2", CopyKind::Exact).expect("started");
+    copy("web.qcow2", "web.raw", CopyKind::Convert(VolumeFormat::Raw)).expect("started");
     let vols = list(&host, &uuid);
-    let copy = vols.iter().find(|v| v.name == "copy.qcow2").unwrap();
-    assert_eq!(copy.capacity, 20 * GIB);
-    assert_eq!(copy.format.as_deref(), Some("qcow2"));
-    assert!(copy.backing.is_none());
+    let find = |n: &str| vols.iter().find(|v| v.name == n).unwrap();
+    assert_eq!(find("web-copy.qcow2").backing.as_ref().unwrap().path, base);
+    assert!(find("web.raw").backing.is_none());
+    assert_eq!(find("web.raw").format.as_deref(), Some("raw"));
     host.handle.close();
 }

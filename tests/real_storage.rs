@@ -218,12 +218,21 @@ fn an_overlay_really_has_its_base_as_backing_file() {
         .unwrap();
     assert!(matches!(shrink, Err(CreateError::Fields(_))));
 
-    // A full copy has no backing file.
-    let u = uuid.clone();
-    host.handle
-        .call(move |c| Ok(volume_ops::clone(c, &u, "web.qcow2", "copy.qcow2", None)))
-        .unwrap()
-        .expect("cloned");
+    // A standalone copy (converted, the base merged in) has no backing file.
+    let convert = |name: &str, format| {
+        let (end, _) = common::copy_volume(
+            &host.handle,
+            &uuid,
+            "web.qcow2",
+            name,
+            hangar::core::storage::volume_copy::CopyKind::Convert(format),
+            CancelFlag::default(),
+            |_, _| {},
+        )
+        .expect("started");
+        assert_eq!(end, TransferEvent::Done);
+    };
+    convert("copy.qcow2", VolumeFormat::Qcow2);
     let copy = find(&host, &uuid, "copy.qcow2");
     let info = qemu_img_info(&copy.path);
     assert!(
@@ -232,19 +241,7 @@ fn an_overlay_really_has_its_base_as_backing_file() {
     );
 
     // qemu-img convert: the overlay, flattened into a raw image.
-    let u = uuid.clone();
-    host.handle
-        .call(move |c| {
-            Ok(volume_ops::clone(
-                c,
-                &u,
-                "web.qcow2",
-                "web.raw",
-                Some(VolumeFormat::Raw),
-            ))
-        })
-        .unwrap()
-        .expect("converted");
+    convert("web.raw", VolumeFormat::Raw);
     let raw = find(&host, &uuid, "web.raw");
     let info = qemu_img_info(&raw.path);
     assert!(

@@ -144,3 +144,52 @@ impl Drop for PrivateDaemon {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// Copies volume `source` of pool `pool_uuid` as `name` (`volume_copy::start_copy`)
+/// and waits for its end: the check's answer, then the last event. `on_progress`
+/// hears each progress event on the copy's thread (a test cancels from there).
+pub fn copy_volume(
+    handle: &ConnectionHandle,
+    pool_uuid: &str,
+    source: &str,
+    name: &str,
+    kind: hangar::core::storage::volume_copy::CopyKind,
+    cancel: hangar::core::storage::transfer::CancelFlag,
+    on_progress: impl Fn(u64, u64) + Send + Sync + 'static,
+) -> Result<
+    (hangar::core::storage::transfer::TransferEvent, Vec<u64>),
+    hangar::core::storage::volume_ops::CreateError,
+> {
+    use hangar::core::storage::transfer::TransferEvent;
+    let (tx, rx) = mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    let (p, s, n) = (pool_uuid.to_string(), source.to_string(), name.to_string());
+    handle
+        .call(move |c| {
+            Ok(hangar::core::storage::volume_copy::start_copy(
+                c,
+                &p,
+                &s,
+                &n,
+                kind,
+                cancel,
+                Box::new(move |e| {
+                    if let TransferEvent::Progress { done, total, .. } = e {
+                        on_progress(done, total);
+                    }
+                    let _ = tx.lock().unwrap().send(e);
+                }),
+            ))
+        })
+        .unwrap()?;
+    let mut seen = Vec::new();
+    loop {
+        match rx
+            .recv_timeout(Duration::from_secs(120))
+            .expect("copy events")
+        {
+            TransferEvent::Progress { done, .. } => seen.push(done),
+            end => return Ok((end, seen)),
+        }
+    }
+}

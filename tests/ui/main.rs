@@ -4,10 +4,12 @@
 //! (harness = false) and runs its cases in order. Each case launches a fresh window.
 //! Run with: xvfb-run -a cargo test --test ui [NAME-FILTER]
 
+mod bulk_delete;
 #[path = "../common/mod.rs"]
 mod common;
 mod connections;
 mod console;
+mod copy_progress;
 mod details;
 mod hardware_live;
 mod harness;
@@ -34,6 +36,8 @@ fn main() {
         machines::force_off_asks_first_and_cancel_changes_nothing,
         machines::a_bulk_start_reports_once_and_names_the_failure,
         machines::delete_asks_with_the_disks_and_removes_the_machine,
+        bulk_delete::deleting_three_machines_asks_once_and_names_each_failure,
+        bulk_delete::fifty_selected_machines_fit_one_dialog_and_cancel_keeps_them,
         machines::the_console_button_opens_the_selected_machines_console,
         machines::a_template_with_linked_clones_refuses_to_start,
         pages::switching_a_network_off_stops_it_and_the_row_follows,
@@ -47,6 +51,7 @@ fn main() {
         storage_pages::the_new_pool_dialog_checks_then_defines_and_starts,
         storage_pages::a_pool_used_by_a_running_machine_is_not_stopped,
         storage_pages::uploads_show_progress_cancel_cleanly_and_download_back,
+        copy_progress::a_clone_shows_progress_and_cancel_deletes_the_unfinished_copy,
         storage_pages::leases_and_resize_answer_in_their_windows,
         storage_pages::the_demo_host_shows_its_networks_and_storage,
         details::activating_a_row_shows_its_details_and_they_follow_events,

@@ -128,11 +128,16 @@ pub fn shown_error(window: &impl IsA<gtk::Widget>, name: &str) -> Option<String>
     row.is_visible().then(|| l.text().to_string())
 }
 
+/// The note under the clone dialog's drop-down.
+pub fn note_of(dialog: &impl IsA<gtk::Widget>) -> String {
+    label(dialog, "choice-note").label().to_string()
+}
+
 pub fn ok_button(window: &impl IsA<gtk::Widget>) -> gtk::Button {
     find_widget::<gtk::Button>(window, &|b| b.widget_name() == "ok").expect("the OK button")
 }
 
-fn expander(page: &gtk::Stack, name: &str) -> adw::ExpanderRow {
+pub(crate) fn expander(page: &gtk::Stack, name: &str) -> adw::ExpanderRow {
     find_widget::<adw::ExpanderRow>(page, &|r| r.widget_name() == name)
         .unwrap_or_else(|| panic!("a row for {name}"))
 }
@@ -141,7 +146,7 @@ fn row_texts(row: &impl IsA<gtk::Widget>) -> String {
     label_texts(row).join("\n")
 }
 
-fn toast_contains(c: &Controller<App>, words: &str) {
+pub(crate) fn toast_contains(c: &Controller<App>, words: &str) {
     pump_until(T, &format!("a toast saying {words}"), || {
         c.model().toaster.last().is_some_and(|t| t.contains(words))
     });
@@ -272,7 +277,7 @@ pub fn the_network_xml_editor_shows_libvirts_refusal_and_changes_nothing() {
     close(c);
 }
 
-fn volume_row(pool: &adw::ExpanderRow, name: &str) -> Option<adw::ActionRow> {
+pub(crate) fn volume_row(pool: &adw::ExpanderRow, name: &str) -> Option<adw::ActionRow> {
     find_widget::<adw::ActionRow>(pool, &|r| r.widget_name() == format!("volume:{name}"))
 }
 
@@ -374,10 +379,11 @@ pub fn a_pool_lists_its_volumes_with_users_and_creates_one() {
     screenshot(&chain, "backing-chain");
     chain.close();
 
-    // Clone: the copy appears, a pulsing bar meanwhile.
+    // Clone: the copy appears (the test driver has no streams: libvirt copies it).
     web.activate_action("vol.clone", None).unwrap();
     let dialog = wait_window::<adw::Window>("clone-volume");
     assert_eq!(entry(&dialog, "value").text(), "web-copy.qcow2");
+    assert!(note_of(&dialog).contains("stays a thin overlay"));
     screenshot(&dialog, "clone-volume");
     ok_button(&dialog).emit_clicked();
     pump_until(T, "the copy is listed", || {

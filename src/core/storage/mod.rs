@@ -5,16 +5,19 @@
 //! Files: `size.rs` (sizes as typed, pure), `volume_plan.rs` and `pool_plan.rs`
 //! (checking forms, pure), `pools.rs` (pool details and actions), `volumes.rs`
 //! (listing a pool's volumes with users and backing links), `volume_ops.rs`
-//! (create, resize, clone, delete), `chain.rs` (backing chains), `transfer.rs`
-//! (upload and download streams on their own thread), `disk_fate.rs` (whether a
-//! machine's disk image may be deleted with it).
+//! (create, resize, delete), `volume_copy.rs` (clone and convert, with progress and
+//! cancel) over `stream_copy.rs` (volume to volume through streams), `chain.rs`
+//! (backing chains), `transfer.rs` (upload and download streams on their own thread),
+//! `disk_fate.rs` (whether a machine's disk image may be deleted with it).
 
 pub mod chain;
 pub mod disk_fate;
 pub mod pool_plan;
 pub mod pools;
 pub mod size;
+pub mod stream_copy;
 pub mod transfer;
+pub mod volume_copy;
 pub mod volume_ops;
 pub mod volume_plan;
 pub mod volumes;

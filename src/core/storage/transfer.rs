@@ -25,7 +25,12 @@ use crate::core::xml::{NewVolume, VolumeFormat};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransferEvent {
-    Progress { done: u64, total: u64 },
+    /// `estimated`: `total` is a guess (a conversion's output size).
+    Progress {
+        done: u64,
+        total: u64,
+        estimated: bool,
+    },
     Done,
     Cancelled,
     Failed(UserError),
@@ -45,7 +50,7 @@ impl CancelFlag {
     }
 }
 
-pub type Report = Box<dyn Fn(TransferEvent) + Send + 'static>;
+pub type Report = Box<dyn Fn(TransferEvent) + Send + Sync + 'static>;
 
 const CHUNK: usize = 1 << 20;
 
@@ -148,7 +153,11 @@ fn upload(
                 off += k as usize;
             }
             done += n as u64;
-            report(TransferEvent::Progress { done, total });
+            report(TransferEvent::Progress {
+                done,
+                total,
+                estimated: false,
+            });
         }
     })();
     match sent {
@@ -233,6 +242,7 @@ fn download(
             report(TransferEvent::Progress {
                 done,
                 total: total.max(done),
+                estimated: false,
             });
         }
     })();

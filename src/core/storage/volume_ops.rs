@@ -1,7 +1,7 @@
-//! `virsh vol-create`, `vol-resize`, `vol-clone` and `vol-delete` (and what
-//! `qemu-img create -b` and `qemu-img resize` do, through libvirt), each checked
-//! first. Every function blocks on libvirt: run them on the worker, except
-//! [`clone`], which copies data and belongs on a thread of its own.
+//! `virsh vol-create`, `vol-resize` and `vol-delete` (and what `qemu-img create -b`
+//! and `qemu-img resize` do, through libvirt), each checked first, and the check
+//! before a clone (`volume_copy` makes it). Every function blocks on libvirt: run
+//! them on the worker.
 
 use gettextrs::gettext;
 use virt::connect::Connect;
@@ -15,7 +15,7 @@ use super::volume_plan::{
 };
 use super::volumes;
 use crate::core::error::UserError;
-use crate::core::xml::{new_volume_xml, NewVolume, VolumeFormat, VolumeXml};
+use crate::core::xml::{new_volume_xml, NewVolume, VolumeXml};
 
 /// The pool's size, free space and volume names, read now.
 pub fn pool_space(pool: &StoragePool) -> Result<PoolSpace, UserError> {
@@ -178,41 +178,4 @@ pub fn check_clone(
             message: m,
         }])
     })
-}
-
-/// A full copy of `source` as `new_name` in the same pool (`virsh vol-clone`), in
-/// the source's format or converted to `format` (`qemu-img convert`): the copy has no
-/// backing store (an overlay's data is merged in). Copies all the data, so it may
-/// take minutes: call it on its own thread with a clone of the connection. On
-/// failure nothing of the copy is left.
-pub fn clone(
-    conn: &Connect,
-    pool_uuid: &str,
-    source: &str,
-    new_name: &str,
-    format: Option<VolumeFormat>,
-) -> Result<(), CreateError> {
-    let name = check_clone(conn, pool_uuid, source, new_name)?;
-    let pool = lookup_pool(conn, pool_uuid)?;
-    let vol = pool.lookup_storage_vol_by_name(source)?;
-    let src = VolumeXml::parse(&vol.xml_desc(0)?).map_err(|e| UserError::invalid(e.to_string()))?;
-    let format = format.unwrap_or(match src.format.as_deref() {
-        Some("qcow2") => VolumeFormat::Qcow2,
-        _ => VolumeFormat::Raw,
-    });
-    let xml = new_volume_xml(&NewVolume {
-        name: name.clone(),
-        capacity_bytes: src.capacity.unwrap_or(vol.info()?.capacity),
-        allocation_bytes: Some(0),
-        format,
-        backing: None,
-    })
-    .map_err(|e| UserError::invalid(e.to_string()))?;
-    let existed = pool.lookup_storage_vol_by_name(&name).is_ok();
-    StorageVol::create_xml_from(&pool, &xml, &vol, 0).map_err(|e| {
-        let err = UserError::from(e);
-        remove_leftover(&pool, &name, existed);
-        err
-    })?;
-    Ok(())
 }

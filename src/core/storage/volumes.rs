@@ -117,14 +117,18 @@ impl Usage {
 }
 
 /// One volume of any active pool, for backing links.
-#[derive(Debug, Clone)]
-struct Known {
-    label: String,
-    backing: Option<String>,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Known {
+    pub pool: String,
+    pub name: String,
+    /// `pool/volume`.
+    pub label: String,
+    /// The path of the image it is an overlay of.
+    pub backing: Option<String>,
 }
 
 /// Every volume of every active pool, by path.
-fn known_volumes(conn: &Connect) -> HashMap<String, Known> {
+pub fn known_volumes(conn: &Connect) -> HashMap<String, Known> {
     let mut out = HashMap::new();
     let Ok(pools) = conn.list_all_storage_pools(sys::VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE) else {
         return out;
@@ -145,6 +149,8 @@ fn known_volumes(conn: &Connect) -> HashMap<String, Known> {
                 path,
                 Known {
                     label: format!("{pool_name}/{}", v.name),
+                    pool: pool_name.clone(),
+                    name: v.name,
                     backing: v.backing_path,
                 },
             );

@@ -14,6 +14,7 @@ pub struct Header {
     pub title: adw::ViewSwitcherTitle,
     pub power: PowerActions,
     pub console_button: gtk::Button,
+    pub delete_button: gtk::Button,
 }
 
 pub fn build(pages: &adw::ViewStack, sender: &ComponentSender<App>) -> Header {
@@ -35,6 +36,15 @@ pub fn build(pages: &adw::ViewStack, sender: &ComponentSender<App>) -> Header {
         console_button.connect_clicked(move |_| sender.input(AppMsg::OpenConsole));
     }
     header.pack_start(&console_button);
+    // Acts on the selection, one machine or many, as the Delete key does.
+    let delete_button = icon_button("user-trash-symbolic", &gettext("Delete Selected Machines"));
+    delete_button.remove_css_class("flat");
+    delete_button.set_sensitive(false);
+    {
+        let sender = sender.clone();
+        delete_button.connect_clicked(move |_| sender.input(AppMsg::DeleteSelected));
+    }
+    header.pack_start(&delete_button);
     let new_machine = icon_button("list-add-symbolic", &gettext("New Machine"));
     new_machine.remove_css_class("flat");
     {
@@ -58,5 +68,6 @@ pub fn build(pages: &adw::ViewStack, sender: &ComponentSender<App>) -> Header {
         title,
         power,
         console_button,
+        delete_button,
     }
 }

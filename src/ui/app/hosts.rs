@@ -153,5 +153,7 @@ impl App {
         // A stopped machine's console window offers to start it, so any state will do.
         self.console_button
             .set_sensitive(online && selected.len() == 1);
+        self.delete_button
+            .set_sensitive(online && !selected.is_empty());
     }
 }

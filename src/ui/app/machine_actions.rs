@@ -108,9 +108,12 @@ impl App {
                 &self.toaster,
             ),
             [] => {}
-            _ => self.toaster.show(gettext(
-                "Select one machine to delete: each has its own disks to decide about",
-            )),
+            many => crate::ui::machines::delete_many_dialog::open(
+                root,
+                &host.handle,
+                many.iter().map(|m| m.uuid()).collect(),
+                &self.toaster,
+            ),
         }
     }
 

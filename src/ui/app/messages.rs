@@ -43,7 +43,7 @@ pub enum AppMsg {
     NewMachine,
     CloneTemplate,
     MarkTemplate(bool),
-    /// Delete key, or the details' Delete button: delete the selected machine.
+    /// Delete key, the header's or the details' Delete button: delete the selected machines.
     DeleteSelected,
     AddConnection {
         uri: String,

@@ -51,6 +51,7 @@ pub struct App {
     pub host_page: std::rc::Rc<super::host::page::HostPage>,
     pub power: PowerActions,
     pub console_button: gtk::Button,
+    pub delete_button: gtk::Button,
     content: HostContent,
     pub toaster: Toaster,
     row_trace: Option<RowTrace>,
@@ -130,6 +131,7 @@ impl Component for App {
             title,
             power,
             console_button,
+            delete_button,
         } = header::build(&content.pages, &sender);
         install_actions(&window, &sender);
         // Below the switcher's width the pages move to a bar at the bottom.
@@ -255,6 +257,7 @@ impl Component for App {
             host_page,
             power,
             console_button,
+            delete_button,
             content,
             toaster,
             title,

@@ -83,8 +83,10 @@ fn ask(parent: &gtk::Window, handle: ConnectionHandle, plan: DeletePlan, toaster
             .map(|(_, p)| p.clone())
             .collect();
         let (uuid, name, toaster) = (plan.uuid.clone(), plan.name.clone(), toaster.clone());
+        // The body said it would be forced off only when it was running.
+        let force_off = plan.running;
         handle.run(
-            move |conn| delete_vm::execute(conn, &uuid, &paths),
+            move |conn| delete_vm::execute(conn, &uuid, &paths, force_off),
             on_main(
                 move |result: Result<DeleteOutcome, UserError>| match result {
                     Ok(outcome) => toaster.show(summary(&name, &outcome)),

@@ -14,6 +14,17 @@ use crate::ui::panel::PageCtx;
 /// What the worker answers: `Ok` closes the dialog and hands the value to `done`.
 pub type Check<T> = dyn Fn(&virt::connect::Connect, &str) -> Result<T, CreateError> + Send + Sync;
 
+/// The optional drop-down: its title, its items, per item a note shown under it
+/// (none when `notes` is empty), and per item the text the entry suggests (a copy's
+/// name with the chosen format's extension; unused when empty). A suggestion
+/// replaces the entry's text only while the person has not changed it.
+pub struct Choice<'a> {
+    pub title: &'a str,
+    pub items: &'a [String],
+    pub notes: &'a [String],
+    pub suggestions: &'a [String],
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn open<T: Send + 'static>(
     parent: &impl IsA<gtk::Widget>,
@@ -23,7 +34,7 @@ pub fn open<T: Send + 'static>(
     ok_label: &str,
     field_title: &str,
     initial: &str,
-    choice: Option<(&str, &[String])>,
+    choice: Option<Choice>,
     check: Rc<dyn Fn(u32) -> Box<Check<T>>>,
     done: impl Fn(T) + 'static,
 ) -> adw::Window {
@@ -32,9 +43,39 @@ pub fn open<T: Send + 'static>(
     dialog.window.set_default_size(500, 260);
     let group = dialog.group("");
     let field = Field::new(&group, field_title, "value").with_text(initial);
-    let combo = choice.map(|(title, items)| {
-        let c = combo_row(&group, title, items);
+    let combo = choice.map(|choice| {
+        let c = combo_row(&group, choice.title, choice.items);
         c.set_widget_name("choice");
+        if !choice.notes.is_empty() {
+            // Under the group, not as the row's subtitle: the row keeps its width
+            // for the chosen item.
+            let note = gtk::Label::builder()
+                .wrap(true)
+                .xalign(0.0)
+                .margin_start(6)
+                .margin_end(6)
+                .build();
+            note.add_css_class("dim-label");
+            note.set_widget_name("choice-note");
+            dialog.group("").add(&note);
+            let notes = choice.notes.to_vec();
+            let show = move |c: &adw::ComboRow| {
+                note.set_label(notes.get(c.selected() as usize).map_or("", String::as_str));
+            };
+            show(&c);
+            c.connect_selected_notify(show);
+        }
+        if !choice.suggestions.is_empty() {
+            let (suggestions, entry) = (choice.suggestions.to_vec(), field.row.clone());
+            c.connect_selected_notify(move |c| {
+                let Some(next) = suggestions.get(c.selected() as usize) else {
+                    return;
+                };
+                if suggestions.iter().any(|s| *s == entry.text()) {
+                    entry.set_text(next);
+                }
+            });
+        }
         c
     });
     let (d, ctx, done) = (dialog.clone(), ctx.clone(), Rc::new(done));

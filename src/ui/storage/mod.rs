@@ -2,6 +2,7 @@
 //! volumes, resize, clone, upload, download and show backing chains.
 
 pub mod chain_dialog;
+mod clone_volume;
 pub mod entry_dialog;
 pub mod page;
 pub mod pool_dialog;

@@ -1,8 +1,8 @@
-//! A small window with a progress bar for work that takes a while: uploads and
-//! downloads (with a byte count and Cancel), and clones (libvirt reports no progress
-//! for `virStorageVolCreateXMLFrom`, so the bar pulses until the copy is done).
+//! A small window with a progress bar and a Cancel button for work that takes a
+//! while: uploads, downloads, volume copies and conversions (bytes), and deleting
+//! many machines (a count).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use adw::prelude::*;
@@ -17,10 +17,13 @@ pub struct Progress {
     pub bar: gtk::ProgressBar,
     pub cancel: gtk::Button,
     finished: Cell<bool>,
+    /// What the bar says once Cancel was pressed.
+    cancelling: RefCell<String>,
 }
 
 impl Progress {
-    /// `cancel`: the flag the Cancel button raises; `None` for work that cannot stop.
+    /// `cancel`: the flag the Cancel button raises; `None` for work that cannot stop
+    /// (no button then).
     pub fn open(
         parent: &impl IsA<gtk::Widget>,
         title: &str,
@@ -70,47 +73,78 @@ impl Progress {
             bar,
             cancel: cancel_button,
             finished: Cell::new(false),
+            cancelling: RefCell::new(gettext("Cancelling…")),
         });
         if let Some(flag) = cancel {
-            let p2 = p.clone();
+            // A weak reference: the window must not keep itself alive.
+            let p2 = Rc::downgrade(&p);
             p.cancel.connect_clicked(move |b| {
                 flag.cancel();
                 b.set_sensitive(false);
-                p2.bar.set_text(Some(&gettext("Cancelling…")));
-            });
-        } else {
-            // Nothing to count: pulse until finished.
-            p.bar.set_text(Some(&gettext("Copying…")));
-            let p2 = p.clone();
-            glib::timeout_add_local(std::time::Duration::from_millis(120), move || {
-                if p2.finished.get() {
-                    return glib::ControlFlow::Break;
+                if let Some(p) = p2.upgrade() {
+                    p.bar.set_text(Some(&p.cancelling.borrow()));
                 }
-                p2.bar.pulse();
-                glib::ControlFlow::Continue
             });
         }
         p.window.present();
         p
     }
 
-    pub fn update(&self, done: u64, total: u64) {
-        let fraction = if total == 0 {
+    /// What the bar says after Cancel, when stopping is not immediate.
+    pub fn set_cancelling_text(&self, text: &str) {
+        self.cancelling.replace(text.to_string());
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.is_visible() && !self.cancel.is_sensitive()
+    }
+
+    fn fraction(done: u64, total: u64) -> f64 {
+        if total == 0 {
             0.0
         } else {
-            done as f64 / total as f64
-        };
-        self.bar.set_fraction(fraction.clamp(0.0, 1.0));
-        self.bar.set_text(Some(
-            &gettext("{done} of {total}")
-                .replace("{done}", &format_bytes(done))
-                .replace("{total}", &format_bytes(total)),
-        ));
+            (done as f64 / total as f64).clamp(0.0, 1.0)
+        }
+    }
+
+    /// Bytes moved so far.
+    pub fn update(&self, done: u64, total: u64) {
+        self.bar.set_fraction(Self::fraction(done, total));
+        if !self.cancelled() {
+            self.bar.set_text(Some(
+                &gettext("{done} of {total}")
+                    .replace("{done}", &format_bytes(done))
+                    .replace("{total}", &format_bytes(total)),
+            ));
+        }
+    }
+
+    /// Bytes written so far when the total is only an estimate: never shown full
+    /// before the work says it is done.
+    pub fn update_estimate(&self, done: u64, total: u64) {
+        self.bar.set_fraction(Self::fraction(done, total).min(0.99));
+        if !self.cancelled() {
+            self.bar.set_text(Some(
+                &gettext("{done} of about {total}")
+                    .replace("{done}", &format_bytes(done))
+                    .replace("{total}", &format_bytes(total.max(done))),
+            ));
+        }
+    }
+
+    /// Items done so far, with the caller's text.
+    pub fn update_count(&self, done: usize, total: usize, text: &str) {
+        self.bar
+            .set_fraction(Self::fraction(done as u64, total as u64));
+        if !self.cancelled() {
+            self.bar.set_text(Some(text));
+        }
     }
 
     pub fn finish(&self) {
-        self.finished.set(true);
-        self.window.close();
+        if !self.finished.replace(true) {
+            self.window.close();
+        }
     }
 }
 

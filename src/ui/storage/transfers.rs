@@ -1,4 +1,5 @@
-//! Uploads and downloads between local files and volumes, with progress and cancel.
+//! Uploads and downloads between local files and volumes, with progress and cancel,
+//! and the progress window and report every transfer (volume copies too) shares.
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -24,17 +25,29 @@ pub(super) struct TransferUi {
     ended: bool,
 }
 
+/// What the person is told at the end: `done_text`, or `cancelled_text` (which
+/// must say that nothing was left behind), or libvirt's reason.
 pub(super) fn transfer_report(
     ctx: &PageCtx,
     pool: &PoolRow,
     state: Rc<RefCell<TransferUi>>,
     done_text: String,
+    cancelled_text: String,
 ) -> transfer::Report {
     let (ctx, pool) = (ctx.clone(), pool.clone());
     report_to_main(move |ev| {
-        if let TransferEvent::Progress { done, total } = ev {
+        if let TransferEvent::Progress {
+            done,
+            total,
+            estimated,
+        } = ev
+        {
             if let Some(p) = &state.borrow().progress {
-                p.update(done, total);
+                if estimated {
+                    p.update_estimate(done, total);
+                } else {
+                    p.update(done, total);
+                }
             }
             return;
         }
@@ -45,7 +58,7 @@ pub(super) fn transfer_report(
         }
         match ev {
             TransferEvent::Done => ctx.toaster.show(done_text.clone()),
-            TransferEvent::Cancelled => ctx.toaster.show(gettext("Cancelled; nothing was kept")),
+            TransferEvent::Cancelled => ctx.toaster.show(cancelled_text.clone()),
             TransferEvent::Failed(e) => ctx.toaster.show(e.message),
             TransferEvent::Progress { .. } => {}
         }
@@ -53,17 +66,23 @@ pub(super) fn transfer_report(
     })
 }
 
+/// Opens the progress window, unless the transfer already ended. `cancelling`:
+/// what the bar says after Cancel when stopping takes a while.
 pub(super) fn start_progress(
     w: &impl IsA<gtk::Widget>,
     state: &Rc<RefCell<TransferUi>>,
     title: &str,
     what: &str,
     cancel: CancelFlag,
+    cancelling: Option<&str>,
 ) {
     if state.borrow().ended {
         return;
     }
     let p = Progress::open(w, title, what, Some(cancel));
+    if let Some(text) = cancelling {
+        p.set_cancelling_text(text);
+    }
     state.borrow_mut().progress = Some(p);
 }
 
@@ -149,7 +168,10 @@ pub(super) fn upload_file(ctx: &PageCtx, pool: &PoolRow, path: PathBuf) {
             let report = RefCell::new(None);
             // The report is made here, on the GTK thread, and handed to the worker.
             let done_text = gettext("Uploaded");
-            report.replace(Some(transfer_report(&ctx2, &pool2, state, done_text)));
+            let cancelled = gettext("Cancelled; nothing was kept");
+            report.replace(Some(transfer_report(
+                &ctx2, &pool2, state, done_text, cancelled,
+            )));
             let report = std::sync::Mutex::new(report.into_inner());
             Box::new(move |conn: &virt::connect::Connect, text: &str| {
                 let report = report
@@ -170,6 +192,7 @@ pub(super) fn upload_file(ctx: &PageCtx, pool: &PoolRow, path: PathBuf) {
                     .replace("{file}", &file_name)
                     .replace("{name}", &name),
                 cancel.clone(),
+                None,
             )
         },
     );
@@ -207,6 +230,7 @@ pub(super) fn download_to(
         pool,
         state.clone(),
         gettext("Saved to {path}").replace("{path}", &dest.display().to_string()),
+        gettext("Cancelled; nothing was kept"),
     );
     let (pool_uuid, vol, dest2, cancel2) =
         (pool.uuid(), name.to_string(), dest.clone(), cancel.clone());
@@ -217,7 +241,7 @@ pub(super) fn download_to(
     ctx.run(
         move |conn| transfer::start_download(conn, &pool_uuid, &vol, &dest2, cancel2, report),
         move |r| match r {
-            Ok(()) => start_progress(&w, &state, &gettext("Downloading"), &what, cancel),
+            Ok(()) => start_progress(&w, &state, &gettext("Downloading"), &what, cancel, None),
             Err(e) => toaster.show(e.message),
         },
     );

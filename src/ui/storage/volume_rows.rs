@@ -1,5 +1,5 @@
-//! A pool's volumes: listing them under the pool, and each volume's resize, clone and
-//! delete.
+//! A pool's volumes: listing them under the pool, and each volume's resize and
+//! delete (clone: `clone_volume.rs`).
 
 use std::rc::Rc;
 
@@ -7,16 +7,12 @@ use adw::prelude::*;
 use gettextrs::gettext;
 use gtk::gio;
 
-use super::progress::Progress;
-use super::{chain_dialog, entry_dialog};
-use crate::core::error::UserError;
+use super::{chain_dialog, clone_volume, entry_dialog};
 use crate::core::storage::size::format_bytes;
-use crate::core::storage::volume_ops::{self, CreateError};
+use crate::core::storage::volume_ops::{self};
 use crate::core::storage::volumes::{self, VolumeInfo};
-use crate::core::xml::VolumeFormat;
 use crate::ui::networks::form::menu_button;
 use crate::ui::panel::PageCtx;
-use crate::ui::reply::on_main;
 
 use super::page::PoolRow;
 use super::pool_rows::*;
@@ -120,7 +116,9 @@ pub(super) fn volume_row(ctx: &PageCtx, pool: &PoolRow, v: VolumeInfo) -> adw::A
     }
     {
         let (ctx, pool, v, w) = (ctx.clone(), pool.clone(), v.clone(), row.clone());
-        action(&group, "clone", move || clone(&ctx, &pool, &v, &w));
+        action(&group, "clone", move || {
+            clone_volume::open(&ctx, &pool, &v, &w)
+        });
     }
     {
         let (ctx, pool, v, w) = (ctx.clone(), pool.clone(), v.clone(), row.clone());
@@ -171,108 +169,6 @@ pub(super) fn resize(ctx: &PageCtx, pool: &PoolRow, v: &VolumeInfo, w: &adw::Act
             );
             load_volumes(&ctx2, pool2.clone());
         },
-    );
-}
-
-pub(super) fn copy_name(name: &str) -> String {
-    match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => format!("{stem}-copy.{ext}"),
-        _ => format!("{name}-copy"),
-    }
-}
-
-/// The clone dialog's format choice: keep the source's, or convert.
-pub(super) fn clone_format(choice: u32) -> Option<VolumeFormat> {
-    match choice {
-        1 => Some(VolumeFormat::Qcow2),
-        2 => Some(VolumeFormat::Raw),
-        _ => None,
-    }
-}
-
-pub(super) fn clone(ctx: &PageCtx, pool: &PoolRow, v: &VolumeInfo, w: &adw::ActionRow) {
-    let formats = [
-        gettext("As the source ({format})")
-            .replace("{format}", v.format.as_deref().unwrap_or("raw")),
-        "qcow2".to_string(),
-        "raw".to_string(),
-    ];
-    let (pool_uuid, source) = (pool.uuid(), v.name.clone());
-    let (ctx2, pool2, source2, w2) = (ctx.clone(), pool.clone(), v.name.clone(), w.clone());
-    entry_dialog::open(
-        w,
-        ctx,
-        "clone-volume",
-        &gettext("Clone “{name}”").replace("{name}", &v.name),
-        &gettext("_Clone"),
-        &gettext("Name of the copy"),
-        &copy_name(&v.name),
-        Some((&gettext("Format of the copy"), &formats)),
-        Rc::new(move |choice| {
-            let (pool_uuid, source) = (pool_uuid.clone(), source.clone());
-            let format = clone_format(choice);
-            Box::new(move |conn: &virt::connect::Connect, text: &str| {
-                volume_ops::check_clone(conn, &pool_uuid, &source, text).map(|name| (name, format))
-            })
-        }),
-        move |(new_name, format): (String, Option<VolumeFormat>)| {
-            run_clone(&ctx2, &pool2, &source2, new_name, format, &w2)
-        },
-    );
-}
-
-/// The copy runs on a thread of its own with its own reference on the connection,
-/// so the host's other work goes on meanwhile; the bar pulses (libvirt reports no
-/// progress for a clone).
-pub(super) fn run_clone(
-    ctx: &PageCtx,
-    pool: &PoolRow,
-    source: &str,
-    new_name: String,
-    format: Option<VolumeFormat>,
-    w: &adw::ActionRow,
-) {
-    let progress = Progress::open(
-        w,
-        &gettext("Cloning"),
-        &gettext("Copying “{source}” to “{name}”")
-            .replace("{source}", source)
-            .replace("{name}", &new_name),
-        None,
-    );
-    let (ctx2, pool2, name2) = (ctx.clone(), pool.clone(), new_name.clone());
-    let done = on_main(move |r: Result<(), CreateError>| {
-        progress.finish();
-        match r {
-            Ok(()) => ctx2
-                .toaster
-                .show(gettext("Volume “{name}” cloned").replace("{name}", &name2)),
-            Err(CreateError::Fields(f)) => ctx2.toaster.show(
-                f.into_iter()
-                    .map(|e| e.message)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-            Err(CreateError::Libvirt(e)) => ctx2.toaster.show(e.message),
-        }
-        load_volumes(&ctx2, pool2);
-    });
-    let (pool_uuid, source) = (pool.uuid(), source.to_string());
-    let Some(h) = ctx.handle() else { return };
-    h.run(
-        move |conn| {
-            let conn = conn.clone();
-            std::thread::Builder::new()
-                .name("hangar-clone".into())
-                .spawn(move || {
-                    done(volume_ops::clone(
-                        &conn, &pool_uuid, &source, &new_name, format,
-                    ))
-                })
-                .map(|_| ())
-                .map_err(|e| UserError::new(crate::core::error::ErrorKind::Other, e.to_string()))
-        },
-        |_| {},
     );
 }
 

@@ -10,7 +10,7 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 
 build_pkgs=(build-essential pkg-config libgtk-4-dev libvte-2.91-gtk4-dev libadwaita-1-dev
-  libvirt-dev libgtksourceview-5-dev meson ninja-build gettext desktop-file-utils
+  libvirt-dev libgtksourceview-5-dev libsecret-1-dev meson ninja-build gettext desktop-file-utils
   libglib2.0-bin curl ca-certificates)
 # The libvirt test driver (the demo) lives in the client library: no daemon needed to run.
 run_pkgs=(libvirt-clients libgl1-mesa-dri dbus)

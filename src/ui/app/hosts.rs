@@ -83,6 +83,8 @@ impl App {
         }
         let host = self.hosts.remove(self.selected_host);
         host.handle.close();
+        self.close_credential_dialogs(host.handle.id);
+        self.given_logins.retain(|g| g.connection != host.handle.id);
         self.settings.forget_connection(&host.handle.spec.uri);
         self.sidebar.remove(&host.row.row);
         self.machines.close_details();

@@ -50,5 +50,7 @@ pub enum AppMsg {
         autoconnect: bool,
     },
     RemoveSelectedConnection,
+    /// The person answered a Log In dialog.
+    LoginGiven(super::credentials::GivenLogin),
     Close,
 }

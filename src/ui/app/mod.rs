@@ -5,6 +5,7 @@ use adw::prelude::*;
 use gettextrs::gettext;
 use relm4::prelude::*;
 
+mod credentials;
 mod header;
 mod hosts;
 mod keys;
@@ -25,7 +26,7 @@ use super::row_trace::RowTrace;
 use super::storage::page::StoragePage;
 use super::toaster::Toaster;
 use crate::core::domain_action::DomainAction;
-use crate::core::worker::{ConnectionHandle, WorkerEvent};
+use crate::core::worker::{ConnectionHandle, Update, WorkerEvent};
 use crate::settings::AppSettings;
 use header::Header;
 use keys::{install_actions, install_shortcuts};
@@ -61,6 +62,10 @@ pub struct App {
     pub settings: AppSettings,
     stats: crate::core::stats::RateTracker,
     stats_in_flight: bool,
+    /// Open Log In dialogs, by connection.
+    credential_dialogs: credentials::OpenDialogs,
+    /// Logins typed in the dialog, until the host accepts or refuses them.
+    given_logins: Vec<credentials::GivenLogin>,
 }
 
 pub struct AppWidgets {}
@@ -265,6 +270,8 @@ impl Component for App {
             settings: init.settings,
             stats: Default::default(),
             stats_in_flight: false,
+            credential_dialogs: Default::default(),
+            given_logins: Vec::new(),
         };
         if let Some(first) = model.sidebar.row_at_index(0) {
             model.sidebar.select_row(Some(&first));
@@ -280,6 +287,14 @@ impl Component for App {
         match msg {
             AppMsg::Worker(batch) => {
                 for ev in batch {
+                    match &ev.update {
+                        Update::Credentials(request) => {
+                            self.ask_credentials(ev.connection, request.clone(), root, &sender)
+                        }
+                        Update::Connected(_) => self.settle_login(ev.connection, true),
+                        Update::Failed(_) => self.settle_login(ev.connection, false),
+                        _ => {}
+                    }
                     self.apply(ev);
                 }
                 self.refresh_selected();
@@ -381,6 +396,11 @@ impl Component for App {
             }
             AppMsg::DeleteSelected => self.delete_selected(root.upcast_ref()),
             AppMsg::AddConnection { uri, autoconnect } => self.add_connection(uri, autoconnect),
+            AppMsg::LoginGiven(given) => {
+                self.given_logins
+                    .retain(|g| g.connection != given.connection);
+                self.given_logins.push(given);
+            }
             AppMsg::RemoveSelectedConnection => self.remove_selected_connection(),
             AppMsg::Close => {
                 // Console streams first, then events and connections, before GTK goes away.

@@ -55,6 +55,7 @@ fn main() {
         details::resizing_a_disk_outside_any_pool_while_off_explains_what_to_do,
         connections::a_connection_added_in_the_dialog_opens_and_is_remembered,
         connections::preferences_change_the_settings_at_once,
+        connections::editing_a_saved_connection_replaces_it_and_reconnects,
         connections::a_host_that_asks_for_a_password_gets_a_log_in_dialog_that_connects,
         console::a_hypervisor_without_consoles_says_so,
         console::an_off_machine_offers_start_and_reconnects_when_it_runs,

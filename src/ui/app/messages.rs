@@ -37,6 +37,14 @@ pub enum AppMsg {
     },
     Reconnect,
     ShowAddConnection,
+    /// Edit the selected connection (sidebar button or context menu).
+    ShowEditConnection,
+    /// The edit dialog's Save: `uri` replaces the connection's saved URI.
+    EditConnection {
+        connection: crate::core::model::ConnectionId,
+        uri: String,
+        autoconnect: bool,
+    },
     /// Ctrl+F.
     Search,
     OpenConsole,

@@ -5,6 +5,7 @@ use adw::prelude::*;
 use gettextrs::gettext;
 use relm4::prelude::*;
 
+mod connections;
 mod credentials;
 mod header;
 mod hosts;
@@ -332,16 +333,13 @@ impl Component for App {
                     host.handle.reconnect();
                 }
             }
-            AppMsg::ShowAddConnection => {
-                let sender = sender.clone();
-                let dialog = super::connections::add_dialog::AddConnectionDialog::new(
-                    root,
-                    move |uri, autoconnect| {
-                        sender.input(AppMsg::AddConnection { uri, autoconnect });
-                    },
-                );
-                dialog.present();
-            }
+            AppMsg::ShowAddConnection => self.show_connection_dialog(root, &sender, false),
+            AppMsg::ShowEditConnection => self.show_connection_dialog(root, &sender, true),
+            AppMsg::EditConnection {
+                connection,
+                uri,
+                autoconnect,
+            } => self.edit_connection(connection, uri, autoconnect),
             AppMsg::Search => self.machines.start_search(),
             AppMsg::NewMachine => self.new_machine(root, &sender),
             AppMsg::CloneTemplate => {

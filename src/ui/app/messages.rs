@@ -30,6 +30,12 @@ pub enum AppMsg {
         connection: crate::core::model::ConnectionId,
         result: Result<Vec<crate::core::stats::DomainSample>, UserError>,
     },
+    /// Time to sample the selected host's CPU and memory (the Host page is shown).
+    SampleHost,
+    HostSampled {
+        connection: crate::core::model::ConnectionId,
+        result: Result<crate::core::host::NodeSample, UserError>,
+    },
     /// Every machine of a power action has answered.
     ActionsDone {
         action: DomainAction,

@@ -63,6 +63,7 @@ pub struct App {
     pub settings: AppSettings,
     stats: crate::core::stats::RateTracker,
     stats_in_flight: bool,
+    host_sample_in_flight: bool,
     /// Open Log In dialogs, by connection.
     credential_dialogs: credentials::OpenDialogs,
     /// Logins typed in the dialog, until the host accepts or refuses them.
@@ -138,6 +139,17 @@ impl Component for App {
             console_button,
         } = header::build(&content.pages, &sender);
         install_actions(&window, &sender);
+        {
+            // Opening the Host page samples at once: memory shows without waiting a tick.
+            let sender = sender.clone();
+            content
+                .pages
+                .connect_visible_child_name_notify(move |pages| {
+                    if pages.visible_child_name().as_deref() == Some("host") {
+                        sender.input(AppMsg::SampleHost);
+                    }
+                });
+        }
         // Below the switcher's width the pages move to a bar at the bottom.
         let switcher_bar = adw::ViewSwitcherBar::builder()
             .stack(&content.pages)
@@ -271,6 +283,7 @@ impl Component for App {
             settings: init.settings,
             stats: Default::default(),
             stats_in_flight: false,
+            host_sample_in_flight: false,
             credential_dialogs: Default::default(),
             given_logins: Vec::new(),
         };
@@ -318,7 +331,12 @@ impl Component for App {
             AppMsg::Power(action) | AppMsg::PowerConfirmed(action) => {
                 self.run_power_action(action, &sender)
             }
-            AppMsg::StatsTick => self.sample_stats(root, &sender),
+            AppMsg::StatsTick => {
+                self.sample_stats(root, &sender);
+                self.sample_host(root, &sender);
+            }
+            AppMsg::SampleHost => self.sample_host(root, &sender),
+            AppMsg::HostSampled { connection, result } => self.show_host_sample(connection, result),
             AppMsg::StatsSampled { connection, result } => self.show_stats(connection, result),
             AppMsg::ShowAbout => super::about::show_about(root),
             AppMsg::ShowPreferences => super::preferences::show(root, &self.settings),

@@ -68,9 +68,10 @@ fn the_right_password_connects_and_a_reconnect_does_not_ask_again() {
     });
     assert_eq!(asked.len(), 1, "asked once: {asked:?}");
     let kinds: Vec<CredentialKind> = asked[0].credentials.iter().map(|c| c.kind).collect();
-    assert!(
-        kinds.contains(&CredentialKind::AuthName) && kinds.contains(&CredentialKind::Passphrase),
-        "libvirt asked for a user name and a password: {kinds:?}"
+    assert_eq!(
+        kinds,
+        [CredentialKind::AuthName, CredentialKind::Passphrase],
+        "libvirt asked for a user name and a password"
     );
     assert!(
         asked[0].credentials.iter().all(|c| !c.prompt.is_empty()),

@@ -13,11 +13,11 @@ use std::sync::{Arc, Mutex};
 use virt::connect::Connect;
 use virt::sys;
 
-/// What libvirt asks for, as its `VIR_CRED_*` types.
+/// What libvirt asks for, as its `VIR_CRED_*` types. Not `VIR_CRED_USERNAME`: offered
+/// it, SASL also asks for an "authorization name" nobody knows what to answer; like
+/// virsh, Hangar leaves it out and SASL uses the user name for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CredentialKind {
-    /// The identity to act as (SASL's authorization id); usually left to the default.
-    UserName,
     /// The user name to log in with.
     AuthName,
     Passphrase,
@@ -29,8 +29,7 @@ pub enum CredentialKind {
 }
 
 impl CredentialKind {
-    const ALL: [CredentialKind; 6] = [
-        CredentialKind::UserName,
+    const ALL: [CredentialKind; 5] = [
         CredentialKind::AuthName,
         CredentialKind::Passphrase,
         CredentialKind::EchoPrompt,
@@ -40,7 +39,6 @@ impl CredentialKind {
 
     fn raw(self) -> c_int {
         (match self {
-            CredentialKind::UserName => sys::VIR_CRED_USERNAME,
             CredentialKind::AuthName => sys::VIR_CRED_AUTHNAME,
             CredentialKind::Passphrase => sys::VIR_CRED_PASSPHRASE,
             CredentialKind::EchoPrompt => sys::VIR_CRED_ECHOPROMPT,
@@ -64,7 +62,6 @@ impl CredentialKind {
     /// A stable name, for the keyring's attributes.
     pub fn key(self) -> &'static str {
         match self {
-            CredentialKind::UserName => "username",
             CredentialKind::AuthName => "authname",
             CredentialKind::Passphrase => "passphrase",
             CredentialKind::EchoPrompt => "echoprompt",

@@ -37,12 +37,16 @@ impl CredentialsDialog {
         remembered: bool,
         done: impl Fn(&CredentialsRequest, Outcome) + 'static,
     ) -> Rc<Self> {
+        // A host name, or the sidebar's name when it is not just the URI again.
         let who = request
             .host
             .clone()
-            .unwrap_or_else(|| host_name.to_string());
+            .or_else(|| (host_name != request.uri).then(|| host_name.to_string()));
         let heading = gtk::Label::builder()
-            .label(gettext("Log in to {host}").replace("{host}", &who))
+            .label(match who {
+                Some(who) => gettext("Log in to {host}").replace("{host}", &who),
+                None => gettext("Log in to libvirt"),
+            })
             .wrap(true)
             .xalign(0.0)
             .build();

@@ -16,7 +16,7 @@ build_pkgs=(build-essential pkg-config libgtk-4-dev libvte-2.91-gtk4-dev libadwa
 run_pkgs=(libvirt-clients libgl1-mesa-dri dbus)
 test_pkgs=(libvirt-daemon-system xvfb xauth at-spi2-core python3-pyatspi gir1.2-atspi-2.0
   imagemagick appstream-util busybox-static cpio linux-image-amd64 util-linux dnsmasq-base
-  sasl2-bin libsasl2-modules)
+  sasl2-bin libsasl2-modules gnome-keyring)
 
 missing=()
 want=("${build_pkgs[@]}" "${run_pkgs[@]}")

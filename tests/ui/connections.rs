@@ -106,55 +106,6 @@ pub fn preferences_change_the_settings_at_once() {
     close(c);
 }
 
-fn login_dialog() -> Option<gtk::Window> {
-    gtk::Window::list_toplevels()
-        .into_iter()
-        .filter_map(|w| w.downcast::<gtk::Window>().ok())
-        .find(|w| w.is_visible() && find_widget::<adw::PasswordEntryRow>(w, &|_| true).is_some())
-}
-
-/// A private daemon that wants a SASL login: the window asks with libvirt's prompts,
-/// names the host, and the answer connects. Needs root (HANGAR_REAL_LIBVIRT=1).
-pub fn a_host_that_asks_for_a_password_gets_a_log_in_dialog_that_connects() {
-    if !crate::common::real_libvirt() {
-        return;
-    }
-    let daemon = crate::common::PrivateDaemon::start_sasl("su", "conn-ui", "conn ui pass");
-    let c = launch(vec![ConnectionSpec::new(&daemon.uri)]);
-    pump_until(Duration::from_secs(20), "the Log In dialog", || {
-        login_dialog().is_some()
-    });
-    let win = login_dialog().unwrap();
-    let texts = crate::harness::label_texts(&win);
-    assert!(
-        texts.iter().any(|t| t.contains(&daemon.uri)),
-        "the dialog says which connection asks: {texts:?}"
-    );
-    let name = find_widget::<adw::EntryRow>(&win, &|r| {
-        !r.is::<adw::PasswordEntryRow>() && r.title() == "Please enter your authentication name"
-    })
-    .expect("libvirt's own prompt for the user name");
-    let password =
-        find_widget::<adw::PasswordEntryRow>(&win, &|r| r.title() == "Please enter your password")
-            .expect("libvirt's own prompt for the password");
-    let remember = find_widget::<gtk::CheckButton>(&win, &|_| true).unwrap();
-    assert!(!remember.is_active(), "the keyring is opt-in");
-    name.set_text("conn-ui");
-    password.set_text("conn ui pass");
-    find_widget::<gtk::Button>(&win, &|b| b.label().as_deref() == Some("Log In"))
-        .unwrap()
-        .emit_clicked();
-    pump_until(Duration::from_secs(20), "the host is listed", || {
-        c.model().hosts[0].store.status == ConnectionStatus::Live
-    });
-    assert!(login_dialog().is_none(), "the dialog is gone");
-    assert!(
-        !c.model().settings.in_keyring(&daemon.uri),
-        "nothing was put in the keyring"
-    );
-    close(c);
-}
-
 fn edit_dialog() -> Option<gtk::Window> {
     gtk::Window::list_toplevels()
         .into_iter()

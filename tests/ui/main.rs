@@ -11,6 +11,7 @@ mod console;
 mod details;
 mod harness;
 mod host_usage;
+mod login;
 mod machines;
 mod pages;
 mod storage_pages;
@@ -59,7 +60,8 @@ fn main() {
         connections::a_connection_added_in_the_dialog_opens_and_is_remembered,
         connections::preferences_change_the_settings_at_once,
         connections::editing_a_saved_connection_replaces_it_and_reconnects,
-        connections::a_host_that_asks_for_a_password_gets_a_log_in_dialog_that_connects,
+        login::a_host_that_asks_for_a_password_gets_a_log_in_dialog_that_connects,
+        login::a_remembered_login_is_used_next_time_without_asking,
         console::a_hypervisor_without_consoles_says_so,
         console::an_off_machine_offers_start_and_reconnects_when_it_runs,
         console::a_ten_megabyte_burst_keeps_the_window_responsive,

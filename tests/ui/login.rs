@@ -96,7 +96,15 @@ impl Keyring {
         let mut stdin = daemon.stdin.take()?;
         stdin.write_all(b"conn-keyring").ok()?;
         drop(stdin);
-        Some(Keyring { daemon, dir })
+        let keyring = Keyring { daemon, dir };
+        // Ready once the unlocked login keyring exists: storing earlier would make it
+        // ask (with a prompt nobody can answer here) to create one.
+        let login = keyring.dir.join("keyrings/login.keyring");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !login.exists() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        login.exists().then_some(keyring)
     }
 }
 

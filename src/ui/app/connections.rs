@@ -70,12 +70,14 @@ impl App {
             return;
         };
         let old = self.hosts[index].handle.spec.uri.clone();
+        let in_keyring = self.settings.in_keyring(&old);
         self.settings.replace_connection(&old, &uri, autoconnect);
         if old == uri {
             return;
         }
-        let forget = old.clone();
-        glib::spawn_future_local(async move { keyring::forget(&forget).await });
+        if in_keyring {
+            forget_login(old.clone());
+        }
         if let Some(other) = self.hosts.iter().position(|h| h.handle.spec.uri == uri) {
             // The new URI is open already: one row for it is enough.
             self.remove_connection(index);
@@ -100,8 +102,10 @@ impl App {
             return;
         }
         let uri = self.hosts[self.selected_host].handle.spec.uri.clone();
+        if self.settings.in_keyring(&uri) {
+            forget_login(uri.clone());
+        }
         self.settings.forget_connection(&uri);
-        glib::spawn_future_local(async move { keyring::forget(&uri).await });
         self.remove_connection(self.selected_host);
         if !self.hosts.is_empty() {
             self.select_sidebar_row(self.selected_host.min(self.hosts.len() - 1));
@@ -130,4 +134,10 @@ impl App {
         self.close_credential_dialogs(host.handle.id);
         self.given_logins.retain(|g| g.connection != host.handle.id);
     }
+}
+
+/// Removes a login the person chose to keep. Only then: someone who never ticked the
+/// box must not even have a keyring daemon started on their behalf.
+fn forget_login(uri: String) {
+    glib::spawn_future_local(async move { keyring::forget(&uri).await });
 }

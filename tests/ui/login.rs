@@ -43,8 +43,9 @@ fn log_in(win: &gtk::Window, user: &str, password: &str, remember: bool) {
 }
 
 /// A private daemon that wants a SASL login: the window asks with libvirt's prompts,
-/// names the connection, and the answer connects.
-pub fn a_host_that_asks_for_a_password_gets_a_log_in_dialog_that_connects() {
+/// names the connection, says when a password was refused (without retrying by
+/// itself), and the right answer connects.
+pub fn a_log_in_dialog_asks_with_libvirts_prompts_says_when_refused_and_connects() {
     if !real_libvirt() {
         return;
     }
@@ -57,6 +58,29 @@ pub fn a_host_that_asks_for_a_password_gets_a_log_in_dialog_that_connects() {
         texts.iter().any(|t| t.contains(&daemon.uri)),
         "the dialog says which connection asks: {texts:?}"
     );
+    // A wrong password: refused once, said in words, and nothing retried by itself.
+    log_in(&win, "conn-ui", "conn wrong", false);
+    pump_until(T, "the refusal", || {
+        matches!(c.model().hosts[0].store.status, ConnectionStatus::Failed(_))
+    });
+    let ConnectionStatus::Failed(e) = c.model().hosts[0].store.status.clone() else {
+        unreachable!()
+    };
+    assert_eq!(e.message, "The host refused the user name or password.");
+    crate::harness::pump_for(Duration::from_secs(2));
+    assert!(
+        login_dialog().is_none(),
+        "no new question until the person asks"
+    );
+    // Try Again asks again, and says why.
+    c.emit(hangar::ui::AppMsg::Reconnect);
+    pump_until(T, "the Log In dialog again", || login_dialog().is_some());
+    let win = login_dialog().unwrap();
+    let refusal = find_widget::<gtk::Label>(&win, &|l| {
+        l.label() == "The host refused the user name or password. Try again."
+    })
+    .expect("the refusal is shown");
+    assert!(refusal.get_visible());
     log_in(&win, "conn-ui", "conn ui pass", false);
     pump_until(T, "the host is listed", || {
         c.model().hosts[0].store.status == ConnectionStatus::Live

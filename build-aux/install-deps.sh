@@ -10,12 +10,13 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 
 build_pkgs=(build-essential pkg-config libgtk-4-dev libvte-2.91-gtk4-dev libadwaita-1-dev
-  libvirt-dev libgtksourceview-5-dev meson ninja-build gettext desktop-file-utils
+  libvirt-dev libgtksourceview-5-dev libsecret-1-dev meson ninja-build gettext desktop-file-utils
   libglib2.0-bin curl ca-certificates)
 # The libvirt test driver (the demo) lives in the client library: no daemon needed to run.
 run_pkgs=(libvirt-clients libgl1-mesa-dri dbus)
 test_pkgs=(libvirt-daemon-system xvfb xauth at-spi2-core python3-pyatspi gir1.2-atspi-2.0
-  imagemagick appstream-util busybox-static cpio linux-image-amd64 util-linux dnsmasq-base)
+  imagemagick appstream-util busybox-static cpio linux-image-amd64 util-linux dnsmasq-base
+  sasl2-bin libsasl2-modules gnome-keyring)
 
 missing=()
 want=("${build_pkgs[@]}" "${run_pkgs[@]}")

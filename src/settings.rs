@@ -54,6 +54,44 @@ impl AppSettings {
     pub fn forget_connection(&self, uri: &str) {
         self.edit_strv("connections", |v| v.retain(|u| u != uri));
         self.edit_strv("autoconnect", |v| v.retain(|u| u != uri));
+        self.set_in_keyring(uri, false);
+    }
+
+    /// Replaces the saved connection `old` by `new` in place (same position in the
+    /// sidebar at the next start), with its autoconnect flag.
+    pub fn replace_connection(&self, old: &str, new: &str, autoconnect: bool) {
+        self.edit_strv("connections", |v| {
+            match v.iter().position(|u| u == old) {
+                Some(i) => v[i] = new.to_string(),
+                None => v.push(new.to_string()),
+            }
+            // The new URI may have been saved already: keep one copy, the first.
+            let mut seen = std::collections::HashSet::new();
+            v.retain(|u| seen.insert(u.clone()));
+        });
+        self.edit_strv("autoconnect", |v| {
+            v.retain(|u| u != old && u != new);
+            if autoconnect {
+                v.push(new.to_string());
+            }
+        });
+        if old != new {
+            self.set_in_keyring(old, false);
+        }
+    }
+
+    /// Whether the person chose to keep this connection's login in the keyring.
+    pub fn in_keyring(&self, uri: &str) -> bool {
+        self.strv("keyring-connections").iter().any(|u| u == uri)
+    }
+
+    pub fn set_in_keyring(&self, uri: &str, on: bool) {
+        self.edit_strv("keyring-connections", |v| {
+            v.retain(|u| u != uri);
+            if on {
+                v.push(uri.to_string());
+            }
+        });
     }
 
     pub fn window_size(&self) -> (i32, i32, bool) {

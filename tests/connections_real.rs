@@ -147,3 +147,35 @@ fn a_frozen_host_does_not_delay_another_and_is_dropped_by_keepalive() {
     frozen.handle.close();
     healthy.handle.close();
 }
+
+/// The message of the first failure to open `uri`.
+fn failure_of(uri: &str) -> String {
+    let mut host = Host::open(uri);
+    host.until(Duration::from_secs(30), |u, _| {
+        matches!(u, Update::Failed(_))
+    });
+    host.handle.close();
+    match &host.store.status {
+        ConnectionStatus::Failed(e) => e.message.clone(),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+// These two need no daemon: libvirt's client refuses before reaching one.
+#[test]
+fn an_unknown_host_name_is_explained() {
+    let message = failure_of("qemu+tcp://conn-no-such-host.invalid/system");
+    assert!(
+        message.starts_with("The host name is unknown: check its spelling"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_uri_that_is_not_one_is_explained() {
+    let message = failure_of("not a uri");
+    assert!(
+        message.starts_with("This is not a connection URI"),
+        "{message}"
+    );
+}

@@ -1,6 +1,7 @@
 //! Hangar's core: libvirt, XML and planning, with no GTK anywhere below this module.
 //! It is used by the window, by the tests and by the benchmark alike.
 
+pub mod auth;
 pub mod clone;
 pub mod console;
 pub mod delete_vm;
@@ -11,6 +12,7 @@ pub mod event_loop;
 pub mod events;
 pub mod host;
 pub mod inventory;
+pub mod login;
 pub mod model;
 pub mod networks;
 pub mod new_vm;

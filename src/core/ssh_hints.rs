@@ -1,15 +1,42 @@
-//! What an ssh failure means, in words. libvirt passes ssh's own stderr through
+//! What a failure to connect means, in words. libvirt passes ssh's own stderr through
 //! ("Cannot recv data: ssh: connect to host … Connection refused: Connection reset by
-//! peer"); a person needs to know what to do about it.
+//! peer") and the resolver's or TLS's words for tcp/tls; a person needs to know what to
+//! do about it.
 
 use gettextrs::gettext;
 
-/// A sentence explaining `message` when it is an ssh failure Hangar recognises.
+/// A sentence explaining `message` when it is a failure Hangar recognises.
 pub fn explain(uri: &str, message: &str) -> Option<String> {
-    if !uri.contains("+ssh") && !message.contains("ssh") {
-        return None;
-    }
     let m = message.to_lowercase();
+    if uri.contains("+ssh") || message.contains("ssh") {
+        if let Some(hint) = ssh(&m) {
+            return Some(hint);
+        }
+    }
+    direct(&m)
+}
+
+/// Failures of libvirt's own transports (tcp, tls) and of the URI itself.
+fn direct(m: &str) -> Option<String> {
+    let hint = if m.contains("unable to resolve address") {
+        gettext("The host name is unknown: check its spelling, or use its IP address.")
+    } else if m.contains("unable to connect to server") && m.contains("connection refused") {
+        gettext("No libvirt daemon listens on that host and port: check the port, and that libvirtd accepts TCP or TLS connections there.")
+    } else if m.contains("unable to connect to server")
+        && (m.contains("no route to host") || m.contains("timed out"))
+    {
+        gettext("The host cannot be reached over the network.")
+    } else if m.contains("cannot read ca certificate") {
+        gettext("TLS needs the certificate authority's certificate on this computer (/etc/pki/CA/cacert.pem), as libvirt's TLS setup describes.")
+    } else if m.contains("unable to parse uri") {
+        gettext("This is not a connection URI: one looks like qemu:///system or qemu+ssh://user@host/system.")
+    } else {
+        return None;
+    };
+    Some(hint)
+}
+
+fn ssh(m: &str) -> Option<String> {
     let hint = if m.contains("askpass") || m.contains("read_passphrase") {
         gettext("SSH needs a password but cannot ask for one here: set up key login (ssh-copy-id user@host) or install an ssh-askpass program.")
     } else if m.contains("host key verification failed") {
@@ -51,6 +78,36 @@ mod tests {
         ];
         for (message, expect) in cases {
             let hint = explain(URI, message).unwrap_or_else(|| panic!("no hint for {message}"));
+            assert!(hint.contains(expect), "{message} → {hint}");
+        }
+    }
+
+    #[test]
+    fn tcp_tls_and_uri_failures_are_explained() {
+        let cases = [
+            (
+                "qemu+tcp://nohost/system",
+                "Unable to resolve address 'nohost' service '16509': Name or service not known",
+                "spelling",
+            ),
+            (
+                "qemu+tcp://127.0.0.1:1/system",
+                "unable to connect to server at '127.0.0.1:1': Connection refused",
+                "libvirtd accepts",
+            ),
+            (
+                "qemu+tls://h/system",
+                "Cannot read CA certificate '/etc/pki/CA/cacert.pem': No such file or directory",
+                "cacert.pem",
+            ),
+            (
+                "not a uri",
+                "internal error: Unable to parse URI not a uri",
+                "qemu:///system",
+            ),
+        ];
+        for (uri, message, expect) in cases {
+            let hint = explain(uri, message).unwrap_or_else(|| panic!("no hint for {message}"));
             assert!(hint.contains(expect), "{message} → {hint}");
         }
     }

@@ -71,6 +71,8 @@ impl HostStore {
                 self.status = ConnectionStatus::Failed(e);
                 StoreChange::Status
             }
+            // The window asks the person; nothing it holds changes.
+            Update::Credentials(_) => StoreChange::Status,
             Update::Disconnected(e) => {
                 self.status = ConnectionStatus::Disconnected(e);
                 StoreChange::Status

@@ -6,9 +6,10 @@
 //! time; it never re-lists on a timer. When the host goes away it reports it, waits
 //! with a growing back-off, reconnects and lists once more.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -18,6 +19,7 @@ use super::domain_action::DomainAction;
 use super::error::{from_virt, ErrorKind, UserError};
 use super::events::{RawEvent, Registrations};
 use super::inventory;
+use super::login::{Login, Pending};
 use super::model::{
     ConnectionId, DomainLabels, DomainSummary, HostSummary, Inventory, NetworkSummary, PoolSummary,
 };
@@ -30,8 +32,12 @@ pub enum Update {
     Connected(HostSummary),
     /// The first full listing after (re)connecting: replaces everything known.
     Loaded(Inventory),
-    /// The host could not be reached at all; nothing is retried until asked.
+    /// The host could not be reached at all, or refused the login; nothing is retried
+    /// until asked.
     Failed(UserError),
+    /// libvirt needs credentials to open the connection: the worker waits until the
+    /// request is answered or cancelled.
+    Credentials(super::auth::CredentialsRequest),
     /// The host was reached before and is gone now; the worker retries by itself.
     Disconnected(UserError),
     Domain(DomainSummary),
@@ -100,6 +106,8 @@ pub struct ConnectionHandle {
     pub id: ConnectionId,
     pub spec: ConnectionSpec,
     tx: Sender<Input>,
+    /// The credentials question the worker waits on, so `close` can cancel it.
+    pending: Pending,
 }
 
 impl ConnectionHandle {
@@ -107,18 +115,26 @@ impl ConnectionHandle {
     /// libvirt's event implementation must be registered (see `event_loop`).
     pub fn open(id: ConnectionId, spec: ConnectionSpec, sink: UpdateSink) -> ConnectionHandle {
         let (tx, rx) = mpsc::channel();
+        let pending: Pending = Arc::new(Mutex::new(None));
         let worker = Worker {
             id,
             uri: spec.uri.clone(),
             sink,
             tx: tx.clone(),
             rx,
+            login: RefCell::default(),
+            pending: pending.clone(),
         };
         thread::Builder::new()
             .name(format!("libvirt-conn-{id}"))
             .spawn(move || worker.run())
             .expect("spawning a connection worker thread");
-        ConnectionHandle { id, spec, tx }
+        ConnectionHandle {
+            id,
+            spec,
+            tx,
+            pending,
+        }
     }
 
     /// Runs `f` with the connection on the worker thread and hands its result to
@@ -181,9 +197,13 @@ impl ConnectionHandle {
     }
 
     /// Deregisters the events and closes the connection. Returns at once; the worker
-    /// finishes what it is doing first.
+    /// finishes what it is doing first (a credentials question it waits on is
+    /// cancelled).
     pub fn close(&self) {
         let _ = self.tx.send(Input::Close);
+        if let Some(request) = self.pending.lock().ok().and_then(|mut p| p.take()) {
+            request.cancel();
+        }
     }
 }
 
@@ -219,6 +239,9 @@ struct Worker {
     sink: UpdateSink,
     tx: Sender<Input>,
     rx: Receiver<Input>,
+    /// Credentials given in this session (memory only), reused when reconnecting.
+    login: RefCell<Login>,
+    pending: Pending,
 }
 
 const BACKOFF_START: Duration = Duration::from_secs(1);
@@ -252,7 +275,9 @@ impl Worker {
                         }
                     }
                 }
-                Err(err) if connected_before => {
+                // A refused or cancelled login is not a passing outage: retrying on a
+                // timer would only repeat it (or lock the account).
+                Err(err) if connected_before && err.kind != ErrorKind::PermissionDenied => {
                     self.emit(Update::Disconnected(err));
                     backoff = (backoff * 2).min(BACKOFF_MAX);
                     Some(backoff)
@@ -271,13 +296,12 @@ impl Worker {
     }
 
     fn open_session(&self) -> Result<Session, UserError> {
-        let conn = Connect::open(Some(&self.uri)).map_err(|e| {
-            let mut err = from_virt(&e);
-            if let Some(hint) = super::ssh_hints::explain(&self.uri, e.message()) {
-                err.message = format!("{hint} ({})", err.message);
-            }
-            err
-        })?;
+        let conn = self
+            .login
+            .borrow_mut()
+            .open(&self.uri, &self.pending, &|request| {
+                self.emit(Update::Credentials(request))
+            })?;
         // Unsupported on local drivers (test://, qemu:///embed): nothing to do there.
         let _ = conn.set_keep_alive(KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT);
         let tx = self.tx.clone();

@@ -98,10 +98,16 @@ pub fn real_libvirt() -> bool {
 /// Runs one of the scripts in tests/support and returns its stdout; panics with its
 /// stderr on failure.
 pub fn support(script: &str, args: &[&str]) -> String {
+    support_with_env(script, args, &[])
+}
+
+/// [`support`] with extra environment variables.
+pub fn support_with_env(script: &str, args: &[&str], env: &[(&str, &str)]) -> String {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/");
     let out = std::process::Command::new("bash")
         .arg(format!("{path}{script}"))
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .expect("bash runs");
     assert!(
@@ -124,6 +130,21 @@ impl PrivateDaemon {
         // Unix socket paths are short: keep DIR brief.
         let dir = format!("/tmp/hp{}{}", std::process::id() % 100_000, tag);
         let uri = support("private-libvirtd.sh", &["start", &dir]);
+        PrivateDaemon { dir, uri }
+    }
+
+    /// A private daemon whose read-write socket needs a SASL login (SCRAM-SHA-256)
+    /// as `user` with `password`.
+    pub fn start_sasl(tag: &str, user: &str, password: &str) -> PrivateDaemon {
+        let dir = format!("/tmp/hp{}{}", std::process::id() % 100_000, tag);
+        let uri = support_with_env(
+            "private-libvirtd.sh",
+            &["start", &dir],
+            &[
+                ("PRIVATE_LIBVIRTD_SASL_USER", user),
+                ("PRIVATE_LIBVIRTD_SASL_PASSWORD", password),
+            ],
+        );
         PrivateDaemon { dir, uri }
     }
 

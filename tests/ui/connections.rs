@@ -105,3 +105,61 @@ pub fn preferences_change_the_settings_at_once() {
     prefs.close();
     close(c);
 }
+
+fn edit_dialog() -> Option<gtk::Window> {
+    gtk::Window::list_toplevels()
+        .into_iter()
+        .filter_map(|w| w.downcast::<gtk::Window>().ok())
+        .find(|w| {
+            w.is_visible()
+                && find_widget::<adw::WindowTitle>(w, &|t| t.title() == "Edit Connection").is_some()
+        })
+}
+
+pub fn editing_a_saved_connection_replaces_it_and_reconnects() {
+    let (first, _d1) = node_uri(&NodeSpec::with_domains(2), "ui-edit-a");
+    let mut other = NodeSpec::with_domains(3);
+    other.name_prefix = "edited".into();
+    let (second, _d2) = node_uri(&other, "ui-edit-b");
+    let second_file = second.trim_start_matches("test://").to_string();
+    let settings = hangar::settings::AppSettings::load();
+    settings.remember_connection("qemu:///session", false);
+    settings.remember_connection(&first, true);
+    let c = launch(vec![ConnectionSpec::new(first.clone())]);
+    pump_until(T, "first host listed", || {
+        c.model().hosts[0].store.status == ConnectionStatus::Live
+    });
+
+    c.emit(AppMsg::ShowEditConnection);
+    pump_until(T, "the edit dialog opens", || edit_dialog().is_some());
+    let win = edit_dialog().unwrap();
+    // Filled in from the saved URI.
+    assert_eq!(combo(&win, "Hypervisor").selected(), 2, "the test driver");
+    assert_eq!(combo(&win, "Transport").selected(), 0, "this computer");
+    let node = entry(&win, "Node file");
+    assert_eq!(node.text(), first.trim_start_matches("test://"));
+    let autoconnect = find_widget::<gtk::Switch>(&win, &|_| true).unwrap();
+    assert!(autoconnect.is_active());
+
+    node.set_text(&second_file);
+    autoconnect.set_active(false);
+    find_widget::<gtk::Button>(&win, &|b| b.label().as_deref() == Some("Save"))
+        .unwrap()
+        .emit_clicked();
+    pump_until(T, "the edited host is listed", || {
+        let h = &c.model().hosts[0];
+        h.handle.spec.uri == second && h.store.status == ConnectionStatus::Live
+    });
+    assert_eq!(c.model().hosts.len(), 1, "replaced, not added");
+    assert_eq!(c.model().hosts[0].domains.len(), 3);
+    assert_eq!(
+        settings.saved_connections(),
+        vec!["qemu:///session".to_string(), second.clone()],
+        "the saved entry is replaced in place"
+    );
+    assert!(!settings.autoconnect().contains(&second));
+    assert!(!settings.autoconnect().contains(&first));
+    settings.forget_connection(&second);
+    settings.forget_connection("qemu:///session");
+    close(c);
+}

@@ -13,6 +13,8 @@ mod copy_progress;
 mod details;
 mod hardware_live;
 mod harness;
+mod host_usage;
+mod login;
 mod machines;
 mod pages;
 mod storage_pages;
@@ -43,6 +45,8 @@ fn main() {
         pages::switching_a_network_off_stops_it_and_the_row_follows,
         pages::a_pool_switch_that_libvirt_refuses_snaps_back_with_the_reason,
         pages::the_host_page_reports_the_node_and_why_acceleration_is_off,
+        host_usage::the_host_page_draws_cpu_and_memory_only_while_shown,
+        host_usage::a_host_without_statistics_shows_no_empty_graphs,
         storage_pages::a_network_row_shows_mode_addresses_and_dhcp_range,
         storage_pages::the_new_network_dialog_refuses_bad_input_next_to_the_fields,
         storage_pages::deleting_a_network_in_use_names_the_running_machines,
@@ -65,6 +69,9 @@ fn main() {
         hardware_live::a_running_real_guest_changes_from_the_hardware_page,
         connections::a_connection_added_in_the_dialog_opens_and_is_remembered,
         connections::preferences_change_the_settings_at_once,
+        connections::editing_a_saved_connection_replaces_it_and_reconnects,
+        login::a_log_in_dialog_asks_with_libvirts_prompts_says_when_refused_and_connects,
+        login::a_remembered_login_is_used_next_time_without_asking,
         console::a_hypervisor_without_consoles_says_so,
         console::an_off_machine_offers_start_and_reconnects_when_it_runs,
         console::a_ten_megabyte_burst_keeps_the_window_responsive,

@@ -7,8 +7,7 @@ use relm4::prelude::*;
 
 use super::App;
 use crate::core::store::{ConnectionStatus, StoreChange};
-use crate::core::worker::{ConnectionSpec, WorkerEvent};
-use crate::ui::host_view::HostView;
+use crate::core::worker::WorkerEvent;
 use crate::ui::machines::machine_list::MachineList;
 
 impl App {
@@ -63,39 +62,6 @@ impl App {
 
     pub fn list(&self) -> &MachineList {
         &self.machines.list
-    }
-
-    pub(super) fn add_connection(&mut self, uri: String, autoconnect: bool) {
-        if let Some(index) = self.hosts.iter().position(|h| h.handle.spec.uri == uri) {
-            // Already open: just show it.
-            self.select_sidebar_row(index);
-            return;
-        }
-        self.settings.remember_connection(&uri, autoconnect);
-        let host = HostView::new(self.connector.open(ConnectionSpec::new(uri)));
-        self.sidebar.append(&host.row.row);
-        self.hosts.push(host);
-        self.select_sidebar_row(self.hosts.len() - 1);
-    }
-
-    pub(super) fn remove_selected_connection(&mut self) {
-        if self.selected_host >= self.hosts.len() {
-            return;
-        }
-        let host = self.hosts.remove(self.selected_host);
-        host.handle.close();
-        self.settings.forget_connection(&host.handle.spec.uri);
-        self.sidebar.remove(&host.row.row);
-        self.machines.close_details();
-        if self.hosts.is_empty() {
-            self.selected_host = 0;
-            self.machines.list.show(None);
-            self.networks.show(None, std::iter::empty());
-            self.storage.show(None, std::iter::empty());
-            self.refresh_selected();
-        } else {
-            self.select_sidebar_row(self.selected_host.min(self.hosts.len() - 1));
-        }
     }
 
     pub(super) fn select_sidebar_row(&mut self, index: usize) {

@@ -30,6 +30,8 @@ pub fn install_actions(window: &adw::ApplicationWindow, sender: &ComponentSender
     add("mark-template", || AppMsg::MarkTemplate(true));
     add("unmark-template", || AppMsg::MarkTemplate(false));
     add("add-connection", || AppMsg::ShowAddConnection);
+    add("edit-connection", || AppMsg::ShowEditConnection);
+    add("remove-connection", || AppMsg::RemoveSelectedConnection);
 }
 
 /// Window-wide keys: Ctrl+F searches the machines.

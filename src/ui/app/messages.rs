@@ -30,6 +30,12 @@ pub enum AppMsg {
         connection: crate::core::model::ConnectionId,
         result: Result<Vec<crate::core::stats::DomainSample>, UserError>,
     },
+    /// Time to sample the selected host's CPU and memory (the Host page is shown).
+    SampleHost,
+    HostSampled {
+        connection: crate::core::model::ConnectionId,
+        result: Result<crate::core::host::NodeSample, UserError>,
+    },
     /// Every machine of a power action has answered.
     ActionsDone {
         action: DomainAction,
@@ -37,6 +43,14 @@ pub enum AppMsg {
     },
     Reconnect,
     ShowAddConnection,
+    /// Edit the selected connection (sidebar button or context menu).
+    ShowEditConnection,
+    /// The edit dialog's Save: `uri` replaces the connection's saved URI.
+    EditConnection {
+        connection: crate::core::model::ConnectionId,
+        uri: String,
+        autoconnect: bool,
+    },
     /// Ctrl+F.
     Search,
     OpenConsole,
@@ -50,5 +64,7 @@ pub enum AppMsg {
         autoconnect: bool,
     },
     RemoveSelectedConnection,
+    /// The person answered a Log In dialog.
+    LoginGiven(super::credentials::GivenLogin),
     Close,
 }

@@ -5,6 +5,8 @@ use adw::prelude::*;
 use gettextrs::gettext;
 use relm4::prelude::*;
 
+mod connections;
+mod credentials;
 mod header;
 mod hosts;
 mod keys;
@@ -25,7 +27,7 @@ use super::row_trace::RowTrace;
 use super::storage::page::StoragePage;
 use super::toaster::Toaster;
 use crate::core::domain_action::DomainAction;
-use crate::core::worker::{ConnectionHandle, WorkerEvent};
+use crate::core::worker::{ConnectionHandle, Update, WorkerEvent};
 use crate::settings::AppSettings;
 use header::Header;
 use keys::{install_actions, install_shortcuts};
@@ -62,6 +64,11 @@ pub struct App {
     pub settings: AppSettings,
     stats: crate::core::stats::RateTracker,
     stats_in_flight: bool,
+    host_sample_in_flight: bool,
+    /// Open Log In dialogs, by connection.
+    credential_dialogs: credentials::OpenDialogs,
+    /// Logins typed in the dialog, until the host accepts or refuses them.
+    given_logins: Vec<credentials::GivenLogin>,
 }
 
 pub struct AppWidgets {}
@@ -134,6 +141,17 @@ impl Component for App {
             delete_button,
         } = header::build(&content.pages, &sender);
         install_actions(&window, &sender);
+        {
+            // Opening the Host page samples at once: memory shows without waiting a tick.
+            let sender = sender.clone();
+            content
+                .pages
+                .connect_visible_child_name_notify(move |pages| {
+                    if pages.visible_child_name().as_deref() == Some("host") {
+                        sender.input(AppMsg::SampleHost);
+                    }
+                });
+        }
         // Below the switcher's width the pages move to a bar at the bottom.
         let switcher_bar = adw::ViewSwitcherBar::builder()
             .stack(&content.pages)
@@ -268,6 +286,9 @@ impl Component for App {
             settings: init.settings,
             stats: Default::default(),
             stats_in_flight: false,
+            host_sample_in_flight: false,
+            credential_dialogs: Default::default(),
+            given_logins: Vec::new(),
         };
         if let Some(first) = model.sidebar.row_at_index(0) {
             model.sidebar.select_row(Some(&first));
@@ -283,6 +304,14 @@ impl Component for App {
         match msg {
             AppMsg::Worker(batch) => {
                 for ev in batch {
+                    match &ev.update {
+                        Update::Credentials(request) => {
+                            self.ask_credentials(ev.connection, request.clone(), root, &sender)
+                        }
+                        Update::Connected(_) => self.settle_login(ev.connection, true),
+                        Update::Failed(_) => self.settle_login(ev.connection, false),
+                        _ => {}
+                    }
                     self.apply(ev);
                 }
                 self.refresh_selected();
@@ -305,7 +334,12 @@ impl Component for App {
             AppMsg::Power(action) | AppMsg::PowerConfirmed(action) => {
                 self.run_power_action(action, &sender)
             }
-            AppMsg::StatsTick => self.sample_stats(root, &sender),
+            AppMsg::StatsTick => {
+                self.sample_stats(root, &sender);
+                self.sample_host(root, &sender);
+            }
+            AppMsg::SampleHost => self.sample_host(root, &sender),
+            AppMsg::HostSampled { connection, result } => self.show_host_sample(connection, result),
             AppMsg::StatsSampled { connection, result } => self.show_stats(connection, result),
             AppMsg::ShowAbout => super::about::show_about(root),
             AppMsg::ShowPreferences => super::preferences::show(root, &self.settings),
@@ -320,16 +354,13 @@ impl Component for App {
                     host.handle.reconnect();
                 }
             }
-            AppMsg::ShowAddConnection => {
-                let sender = sender.clone();
-                let dialog = super::connections::add_dialog::AddConnectionDialog::new(
-                    root,
-                    move |uri, autoconnect| {
-                        sender.input(AppMsg::AddConnection { uri, autoconnect });
-                    },
-                );
-                dialog.present();
-            }
+            AppMsg::ShowAddConnection => self.show_connection_dialog(root, &sender, false),
+            AppMsg::ShowEditConnection => self.show_connection_dialog(root, &sender, true),
+            AppMsg::EditConnection {
+                connection,
+                uri,
+                autoconnect,
+            } => self.edit_connection(connection, uri, autoconnect),
             AppMsg::Search => self.machines.start_search(),
             AppMsg::NewMachine => self.new_machine(root, &sender),
             AppMsg::CloneTemplate => {
@@ -384,6 +415,11 @@ impl Component for App {
             }
             AppMsg::DeleteSelected => self.delete_selected(root.upcast_ref()),
             AppMsg::AddConnection { uri, autoconnect } => self.add_connection(uri, autoconnect),
+            AppMsg::LoginGiven(given) => {
+                self.given_logins
+                    .retain(|g| g.connection != given.connection);
+                self.given_logins.push(given);
+            }
             AppMsg::RemoveSelectedConnection => self.remove_selected_connection(),
             AppMsg::Close => {
                 // Console streams first, then events and connections, before GTK goes away.

@@ -1,4 +1,5 @@
-//! The connections sidebar: one row per host, and add/remove buttons below.
+//! The connections sidebar: one row per host, add/edit/remove buttons below, and the
+//! same actions on a row's context menu (right click, or long press).
 
 use adw::prelude::*;
 use gettextrs::gettext;
@@ -30,6 +31,12 @@ pub fn build(sender: &ComponentSender<App>) -> (gtk::ListBox, gtk::Box) {
         .build();
     let add_connection = icon_button("list-add-symbolic", &gettext("Add Connection"));
     let remove_connection = icon_button("list-remove-symbolic", &gettext("Remove Connection"));
+    let edit_connection = icon_button("document-edit-symbolic", &gettext("Edit Connection"));
+    {
+        let sender = sender.clone();
+        edit_connection.connect_clicked(move |_| sender.input(AppMsg::ShowEditConnection));
+    }
+    install_context_menu(&sidebar);
     {
         let sender = sender.clone();
         add_connection.connect_clicked(move |_| sender.input(AppMsg::ShowAddConnection));
@@ -44,9 +51,54 @@ pub fn build(sender: &ComponentSender<App>) -> (gtk::ListBox, gtk::Box) {
     sidebar_actions.set_margin_start(6);
     sidebar_actions.append(&add_connection);
     sidebar_actions.append(&remove_connection);
+    sidebar_actions.append(&edit_connection);
     let sidebar_box = gtk::Box::new(gtk::Orientation::Vertical, 0);
     sidebar_box.append(&sidebar_scroll);
     sidebar_box.append(&gtk::Separator::new(gtk::Orientation::Horizontal));
     sidebar_box.append(&sidebar_actions);
     (sidebar, sidebar_box)
+}
+
+/// Right click (or a long press) on a row selects it and offers Edit and Remove.
+fn install_context_menu(sidebar: &gtk::ListBox) {
+    let menu = gtk::gio::Menu::new();
+    menu.append(
+        Some(&gettext("Edit Connection…")),
+        Some("win.edit-connection"),
+    );
+    menu.append(
+        Some(&gettext("Remove Connection")),
+        Some("win.remove-connection"),
+    );
+    let popover = gtk::PopoverMenu::from_model(Some(&menu));
+    popover.set_parent(sidebar);
+    popover.set_has_arrow(false);
+    popover.set_halign(gtk::Align::Start);
+    // The popover is the list's child outside GTK's own bookkeeping: let it go with it.
+    {
+        let popover = popover.clone();
+        sidebar.connect_destroy(move |_| popover.unparent());
+    }
+    let open_at = {
+        let sidebar = sidebar.clone();
+        move |x: f64, y: f64| {
+            let Some(row) = sidebar.row_at_y(y as i32) else {
+                return;
+            };
+            sidebar.select_row(Some(&row));
+            popover.set_pointing_to(Some(&gtk::gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
+            popover.popup();
+        }
+    };
+    let click = gtk::GestureClick::builder()
+        .button(gtk::gdk::BUTTON_SECONDARY)
+        .build();
+    {
+        let open_at = open_at.clone();
+        click.connect_pressed(move |_, _, x, y| open_at(x, y));
+    }
+    sidebar.add_controller(click);
+    let press = gtk::GestureLongPress::new();
+    press.connect_pressed(move |_, x, y| open_at(x, y));
+    sidebar.add_controller(press);
 }

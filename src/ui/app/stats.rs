@@ -1,4 +1,5 @@
-//! Feeding the statistics tick's samples to the rows and the details graphs.
+//! Feeding the statistics tick's samples to the rows, the details graphs and the Host
+//! page's graphs.
 
 use adw::prelude::*;
 use relm4::prelude::*;
@@ -53,6 +54,47 @@ impl App {
             if shown.as_deref() == Some(uuid.as_str()) {
                 self.machines.details.push_rates(&rates);
             }
+        }
+    }
+
+    /// One host sample on the selected host's worker, only while the Host page is on
+    /// screen: an idle window, or one showing another page, costs nothing here.
+    pub(super) fn sample_host(
+        &mut self,
+        root: &adw::ApplicationWindow,
+        sender: &ComponentSender<Self>,
+    ) {
+        let Some(host) = self.hosts.get(self.selected_host) else {
+            return;
+        };
+        let shown = self.content.pages.visible_child_name().as_deref() == Some("host")
+            && self.content.root.visible_child_name().as_deref() == Some("pages");
+        if self.host_sample_in_flight
+            || !shown
+            || !root.is_visible()
+            || !host.store.status.is_online()
+        {
+            return;
+        }
+        self.host_sample_in_flight = true;
+        let input = sender.input_sender().clone();
+        let connection = host.handle.id;
+        host.handle
+            .run(crate::core::host::sample_node, move |result| {
+                let _ = input.send(AppMsg::HostSampled { connection, result });
+            });
+    }
+
+    pub(super) fn show_host_sample(
+        &mut self,
+        connection: crate::core::model::ConnectionId,
+        result: Result<crate::core::host::NodeSample, UserError>,
+    ) {
+        self.host_sample_in_flight = false;
+        let selected = self.hosts.get(self.selected_host).map(|h| h.handle.id);
+        // Like the machines' statistics, a failed sample is skipped, not reported.
+        if let (true, Ok(sample)) = (selected == Some(connection), result) {
+            self.host_page.usage.push(&sample);
         }
     }
 }

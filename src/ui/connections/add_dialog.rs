@@ -1,5 +1,7 @@
 //! "Add Connection": hypervisor, transport, user, host, port and path, with the URI it
-//! makes shown as the person types and any problem shown next to its field.
+//! makes shown as the person types and any problem shown next to its field. The same
+//! form edits a saved connection, filled in from its URI (a URI the fields cannot
+//! express is shown whole, as "Other").
 
 use std::rc::Rc;
 
@@ -16,16 +18,25 @@ pub struct AddConnectionDialog {
     pub host: adw::EntryRow,
     pub port: adw::EntryRow,
     pub path: adw::EntryRow,
+    /// The whole URI, for "Other".
+    pub custom: adw::EntryRow,
     pub autoconnect: gtk::Switch,
     pub preview: gtk::Label,
     pub connect: gtk::Button,
 }
 
-const HYPERVISORS: [Hypervisor; 3] = [
+const HYPERVISORS: [Hypervisor; 4] = [
     Hypervisor::QemuSystem,
     Hypervisor::QemuSession,
     Hypervisor::Test,
+    Hypervisor::Custom,
 ];
+
+/// A saved connection to edit.
+pub struct Editing {
+    pub uri: String,
+    pub autoconnect: bool,
+}
 const TRANSPORTS: [Transport; 5] = [
     Transport::Local,
     Transport::Ssh,
@@ -35,9 +46,11 @@ const TRANSPORTS: [Transport; 5] = [
 ];
 
 impl AddConnectionDialog {
-    /// `on_connect(uri, autoconnect)` runs when the person presses Connect.
+    /// `on_connect(uri, autoconnect)` runs when the person presses Connect (Save, when
+    /// `editing`).
     pub fn new(
         parent: &impl IsA<gtk::Window>,
+        editing: Option<Editing>,
         on_connect: impl Fn(String, bool) + 'static,
     ) -> Rc<Self> {
         let hypervisor = adw::ComboRow::builder()
@@ -46,6 +59,7 @@ impl AddConnectionDialog {
                 &gettext("QEMU/KVM (system)"),
                 &gettext("QEMU/KVM (user session)"),
                 &gettext("Test driver"),
+                &gettext("Other (type the URI)"),
             ]))
             .build();
         let transport = adw::ComboRow::builder()
@@ -62,6 +76,7 @@ impl AddConnectionDialog {
         let host = adw::EntryRow::builder().title(gettext("Host")).build();
         let port = adw::EntryRow::builder().title(gettext("Port")).build();
         let path = adw::EntryRow::builder().title(gettext("Path")).build();
+        let custom = adw::EntryRow::builder().title(gettext("URI")).build();
         let autoconnect = gtk::Switch::builder()
             .valign(gtk::Align::Center)
             .active(true)
@@ -79,6 +94,7 @@ impl AddConnectionDialog {
             host.upcast_ref(),
             port.upcast_ref(),
             path.upcast_ref(),
+            custom.upcast_ref(),
             auto_row.upcast_ref(),
         ] {
             group.add(row);
@@ -91,11 +107,15 @@ impl AddConnectionDialog {
         preview.add_css_class("monospace");
         preview.update_property(&[gtk::accessible::Property::Label(&gettext("Connection URI"))]);
         let cancel = gtk::Button::with_label(&gettext("Cancel"));
-        let connect = gtk::Button::with_label(&gettext("Connect"));
+        let (title, action) = match editing {
+            Some(_) => (gettext("Edit Connection"), gettext("Save")),
+            None => (gettext("Add Connection"), gettext("Connect")),
+        };
+        let connect = gtk::Button::with_label(&action);
         connect.add_css_class("suggested-action");
         let header = adw::HeaderBar::builder()
             .show_end_title_buttons(false)
-            .title_widget(&adw::WindowTitle::new(&gettext("Add Connection"), ""))
+            .title_widget(&adw::WindowTitle::new(&title, ""))
             .build();
         header.pack_start(&cancel);
         header.pack_end(&connect);
@@ -124,10 +144,14 @@ impl AddConnectionDialog {
             host,
             port,
             path,
+            custom,
             autoconnect,
             preview,
             connect,
         });
+        if let Some(editing) = &editing {
+            dialog.fill(&editing.uri, editing.autoconnect);
+        }
         let refresh = {
             let d = Rc::downgrade(&dialog);
             move || {
@@ -136,7 +160,13 @@ impl AddConnectionDialog {
                 }
             }
         };
-        for entry in [&dialog.user, &dialog.host, &dialog.port, &dialog.path] {
+        for entry in [
+            &dialog.user,
+            &dialog.host,
+            &dialog.port,
+            &dialog.path,
+            &dialog.custom,
+        ] {
             let refresh = refresh.clone();
             entry.connect_changed(move |_| refresh());
         }
@@ -174,6 +204,22 @@ impl AddConnectionDialog {
         self.window.present();
     }
 
+    /// Shows `uri` in the fields (the whole URI under "Other" when they cannot hold it).
+    fn fill(&self, uri: &str, autoconnect: bool) {
+        let (hv, transport, form) = uri::parse(uri);
+        fn index<T: PartialEq>(all: &[T], x: T) -> u32 {
+            all.iter().position(|y| *y == x).unwrap_or(0) as u32
+        }
+        self.hypervisor.set_selected(index(&HYPERVISORS, hv));
+        self.transport.set_selected(index(&TRANSPORTS, transport));
+        self.user.set_text(&form.user);
+        self.host.set_text(&form.host);
+        self.port.set_text(&form.port);
+        self.path.set_text(&form.path);
+        self.custom.set_text(&form.custom);
+        self.autoconnect.set_active(autoconnect);
+    }
+
     fn choice(&self) -> (Hypervisor, Transport) {
         (
             HYPERVISORS[(self.hypervisor.selected() as usize).min(HYPERVISORS.len() - 1)],
@@ -188,6 +234,7 @@ impl AddConnectionDialog {
             host: self.host.text().to_string(),
             port: self.port.text().to_string(),
             path: self.path.text().to_string(),
+            custom: self.custom.text().to_string(),
         };
         uri::build(hv, transport, &form)
     }
@@ -195,19 +242,24 @@ impl AddConnectionDialog {
     /// Shows only the fields the choice uses, the URI, and what is wrong, where.
     fn refresh(&self) {
         let (hv, transport) = self.choice();
-        let remote = matches!(transport, Transport::Ssh | Transport::Tls | Transport::Tcp);
+        let custom = hv == Hypervisor::Custom;
+        let remote =
+            !custom && matches!(transport, Transport::Ssh | Transport::Tls | Transport::Tcp);
+        self.transport.set_visible(!custom);
+        self.custom.set_visible(custom);
         self.user.set_visible(remote);
         self.host.set_visible(remote);
         self.port.set_visible(remote);
-        let path_used = transport == Transport::Unix
-            || (hv == Hypervisor::Test && transport == Transport::Local);
+        let path_used = !custom
+            && (transport == Transport::Unix
+                || (hv == Hypervisor::Test && transport == Transport::Local));
         self.path.set_visible(path_used);
         self.path.set_title(&if transport == Transport::Unix {
             gettext("Socket path (empty: the default)")
         } else {
             gettext("Node file (empty: the built-in test host)")
         });
-        for row in [&self.user, &self.host, &self.port, &self.path] {
+        for row in [&self.user, &self.host, &self.port, &self.path, &self.custom] {
             row.remove_css_class("error");
         }
         match self.uri() {
@@ -222,6 +274,7 @@ impl AddConnectionDialog {
                     Field::Host => &self.host,
                     Field::Port => &self.port,
                     Field::Path => &self.path,
+                    Field::Uri => &self.custom,
                 };
                 row.add_css_class("error");
                 self.preview.set_label(&e.message);

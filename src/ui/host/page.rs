@@ -1,5 +1,5 @@
-//! `virsh nodeinfo` and `virsh version` as a page, with the acceleration verdict and
-//! the reason for it, and the host's network interfaces.
+//! `virsh nodeinfo` and `virsh version` as a page, with live CPU and memory graphs, the
+//! acceleration verdict and the reason for it, and the host's network interfaces.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -16,6 +16,7 @@ use crate::ui::reply::on_main;
 
 pub struct HostPage {
     pub root: adw::PreferencesPage,
+    pub usage: super::usage::HostUsage,
     groups: RefCell<Vec<adw::PreferencesGroup>>,
     /// The last report shown, for tests.
     pub last: Rc<RefCell<Option<HostReport>>>,
@@ -24,8 +25,12 @@ pub struct HostPage {
 
 impl HostPage {
     pub fn new() -> Rc<Self> {
+        let root = adw::PreferencesPage::new();
+        let usage = super::usage::HostUsage::new();
+        root.add(&usage.group);
         Rc::new(HostPage {
-            root: adw::PreferencesPage::new(),
+            root,
+            usage,
             groups: RefCell::default(),
             last: Rc::default(),
             shown_uri: RefCell::default(),
@@ -36,9 +41,13 @@ impl HostPage {
     pub fn show(self: &Rc<Self>, handle: Option<&ConnectionHandle>) {
         let Some(handle) = handle else {
             self.clear();
+            self.usage.clear();
             return;
         };
         let uri = handle.spec.uri.clone();
+        if *self.shown_uri.borrow() != uri {
+            self.usage.clear();
+        }
         self.shown_uri.replace(uri.clone());
         let weak = Rc::downgrade(self);
         let asked = uri.clone();

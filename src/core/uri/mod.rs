@@ -2,8 +2,12 @@
 //! field when something is wrong — before anything is opened.
 //!
 //! `driver[+transport]://[user@][host][:port]/path[?query]`, as `virsh -c` takes it.
+//! [`parse`] goes back, so a saved connection can be edited in the same form.
 
 use gettextrs::gettext;
+
+mod parse;
+pub use parse::parse;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hypervisor {
@@ -11,6 +15,8 @@ pub enum Hypervisor {
     QemuSession,
     /// libvirt's test driver: a node file, or its built-in default.
     Test,
+    /// Any other URI, typed whole (`UriForm::custom`).
+    Custom,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +36,8 @@ pub struct UriForm {
     pub port: String,
     /// The socket path (Unix) or the node file (Test); empty for the defaults.
     pub path: String,
+    /// The whole URI, for `Hypervisor::Custom`.
+    pub custom: String,
 }
 
 /// Which field a problem belongs to, so the form can show it next to that field.
@@ -39,6 +47,8 @@ pub enum Field {
     Host,
     Port,
     Path,
+    /// The custom URI.
+    Uri,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +60,7 @@ pub struct FieldError {
 pub fn build(hv: Hypervisor, transport: Transport, f: &UriForm) -> Result<String, FieldError> {
     let err = |field, message: String| Err(FieldError { field, message });
     let (driver, path) = match hv {
+        Hypervisor::Custom => return custom(&f.custom),
         Hypervisor::QemuSystem => ("qemu", "/system".to_string()),
         Hypervisor::QemuSession => ("qemu", "/session".to_string()),
         Hypervisor::Test => {
@@ -130,16 +141,34 @@ pub fn build(hv: Hypervisor, transport: Transport, f: &UriForm) -> Result<String
     Ok(uri)
 }
 
+/// A URI typed whole: libvirt judges it when connecting; here only its shape.
+fn custom(uri: &str) -> Result<String, FieldError> {
+    let uri = uri.trim();
+    let scheme = uri.split_once(':').map(|(s, _)| s).unwrap_or("");
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    if uri.is_empty() || !scheme_ok || uri.contains(char::is_whitespace) {
+        return Err(FieldError {
+            field: Field::Uri,
+            message: gettext("Enter a URI such as qemu+ssh://user@host/system"),
+        });
+    }
+    Ok(uri.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn form(user: &str, host: &str, port: &str, path: &str) -> UriForm {
+    pub(super) fn form(user: &str, host: &str, port: &str, path: &str) -> UriForm {
         UriForm {
             user: user.into(),
             host: host.into(),
             port: port.into(),
             path: path.into(),
+            custom: String::new(),
         }
     }
 
@@ -228,5 +257,13 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.field, Field::Path);
+        for bad in ["", "system", "qemu ssh://h/system", "://h"] {
+            let f = UriForm {
+                custom: bad.into(),
+                ..UriForm::default()
+            };
+            let e = build(Hypervisor::Custom, Transport::Local, &f).unwrap_err();
+            assert_eq!(e.field, Field::Uri, "{bad}");
+        }
     }
 }

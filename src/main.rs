@@ -6,6 +6,8 @@ use hangar::settings::AppSettings;
 use hangar::{config, i18n, ui};
 
 fn main() -> ExitCode {
+    // Before any thread starts: it sets an environment variable GTK reads.
+    ui::renderer::choose();
     i18n::init();
     let args = match cli::parse(std::env::args().skip(1)) {
         Parsed::Run(args) => args,

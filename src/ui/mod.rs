@@ -16,6 +16,7 @@ pub mod networks;
 pub mod page_stack;
 pub mod panel;
 pub mod preferences;
+pub mod renderer;
 pub mod reply;
 pub mod row_trace;
 pub mod sidebar;

@@ -34,8 +34,9 @@ mod imp {
         /// Translated state for display.
         #[property(get, set)]
         pub state_label: RefCell<String>,
+        /// CSS classes of the list's state cell: its icon comes from them.
         #[property(get, set)]
-        pub state_icon: RefCell<String>,
+        pub state_css: RefCell<Vec<String>>,
         /// Untranslated state key, for CSS and sorting.
         #[property(get, set)]
         pub state_key: RefCell<String>,
@@ -54,6 +55,9 @@ mod imp {
         /// Recent CPU percentages, newest last, for the list's sparkline.
         pub cpu_history: RefCell<std::collections::VecDeque<f32>>,
         pub state: Cell<Option<crate::core::model::DomainState>>,
+        /// The name's collation key ("vm-9" before "vm-10"), made once per name so
+        /// sorting thousands of rows compares bytes.
+        pub sort_key: RefCell<Option<glib::FilenameCollationKey>>,
     }
 
     #[glib::object_subclass]
@@ -68,6 +72,13 @@ mod imp {
 
 glib::wrapper! {
     pub struct DomainObject(ObjectSubclass<imp::DomainObject>);
+}
+
+fn state_css(state: DomainState) -> Vec<String> {
+    vec![
+        "machine-state".into(),
+        format!("machine-state-{}", state.key()),
+    ]
 }
 
 /// The name as the list shows it, with a template's mark.
@@ -91,21 +102,35 @@ impl DomainObject {
             .property("template", summary.labels.template)
             .property("display-name", display_name(summary))
             .property("state-label", summary.state.label())
-            .property("state-icon", summary.state.icon_name())
             .property("state-key", summary.state.key())
+            .property("state-css", state_css(summary.state))
             .property("vcpus", summary.vcpus)
             .property("memory-kib", summary.memory_kib)
             .property("memory-label", format_kib(summary.memory_kib))
             .property("online", true)
             .build();
         obj.imp().state.set(Some(summary.state));
+        obj.imp()
+            .sort_key
+            .replace(Some(glib::FilenameCollationKey::from(&summary.name)));
         obj
+    }
+
+    /// Orders rows by name as a person reads them: case and digits understood.
+    pub fn cmp_by_name(&self, other: &DomainObject) -> std::cmp::Ordering {
+        self.imp()
+            .sort_key
+            .borrow()
+            .cmp(&other.imp().sort_key.borrow())
     }
 
     /// Copies `summary` in, notifying only the properties whose value changed so that
     /// untouched cells are not redrawn.
     pub fn update(&self, summary: &DomainSummary) {
         if self.name() != summary.name || self.template() != summary.labels.template {
+            self.imp()
+                .sort_key
+                .replace(Some(glib::FilenameCollationKey::from(&summary.name)));
             self.set_name(summary.name.clone());
             self.set_template(summary.labels.template);
             self.set_display_name(display_name(summary));
@@ -119,8 +144,8 @@ impl DomainObject {
             }
             self.imp().state.set(Some(summary.state));
             self.set_state_label(summary.state.label());
-            self.set_state_icon(summary.state.icon_name());
             self.set_state_key(summary.state.key());
+            self.set_state_css(state_css(summary.state));
         }
         if self.vcpus() != summary.vcpus {
             self.set_vcpus(summary.vcpus);

@@ -5,7 +5,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use gettextrs::gettext;
 use virt::connect::Connect;
 
 use crate::core::error::UserError;
@@ -78,17 +77,7 @@ pub enum Verdict {
     },
 }
 
-pub fn not_in_pool_reason() -> String {
-    gettext("not in a storage pool, so Hangar leaves the file alone")
-}
-
-pub fn used_by_reason(machines: &[String]) -> String {
-    gettext("also used by {machines}").replace("{machines}", &machines.join(", "))
-}
-
-pub fn base_of_reason(volumes: &[String]) -> String {
-    gettext("the base of {volumes}").replace("{volumes}", &volumes.join(", "))
-}
+pub use crate::core::storage::disk_fate::{base_of_reason, not_in_pool_reason, used_by_reason};
 
 /// The verdict on the volume at `path` (already resolved) of machine `owner`, when
 /// the machines named in `batch`, whose disk paths are `batch_paths`, go too.

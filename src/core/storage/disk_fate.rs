@@ -31,9 +31,7 @@ pub fn verdict(conn: &Connect, machine: &str, path: &str) -> Result<VolumeVerdic
     let Ok(vol) = conn.lookup_storage_vol_by_path(path) else {
         return Ok(VolumeVerdict {
             volume: None,
-            keep_reason: Some(gettext(
-                "not in a storage pool, so Hangar leaves the file alone",
-            )),
+            keep_reason: Some(not_in_pool_reason()),
         });
     };
     let pool = vol.lookup_storage_pool()?;
@@ -46,10 +44,10 @@ pub fn verdict(conn: &Connect, machine: &str, path: &str) -> Result<VolumeVerdic
         .cloned()
         .collect();
     let keep_reason = if !others.is_empty() {
-        Some(gettext("also used by {machines}").replace("{machines}", &others.join(", ")))
+        Some(used_by_reason(&others))
     } else if !info.backs.is_empty() {
-        let layers: Vec<&str> = info.backs.iter().map(|b| b.label()).collect();
-        Some(gettext("the base of {volumes}").replace("{volumes}", &layers.join(", ")))
+        let layers: Vec<String> = info.backs.iter().map(|b| b.label().to_string()).collect();
+        Some(base_of_reason(&layers))
     } else {
         None
     };
@@ -57,4 +55,17 @@ pub fn verdict(conn: &Connect, machine: &str, path: &str) -> Result<VolumeVerdic
         volume: Some(label),
         keep_reason,
     })
+}
+
+/// The reasons a volume stays, in the words both Delete and Remove Disk use.
+pub fn not_in_pool_reason() -> String {
+    gettext("not in a storage pool, so Hangar leaves the file alone")
+}
+
+pub fn used_by_reason(machines: &[String]) -> String {
+    gettext("also used by {machines}").replace("{machines}", &machines.join(", "))
+}
+
+pub fn base_of_reason(volumes: &[String]) -> String {
+    gettext("the base of {volumes}").replace("{volumes}", &volumes.join(", "))
 }

@@ -9,9 +9,15 @@ use crate::core::delete_vm::BulkOutcome;
 fn with_reasons(items: &[(String, String)]) -> String {
     items
         .iter()
-        .map(|(what, why)| format!("{what} ({why})"))
+        .map(|(what, why)| {
+            // Translators: one machine or volume with the reason it was not deleted.
+            gettext("{what} ({why})")
+                .replace("{what}", what)
+                .replace("{why}", why)
+        })
         .collect::<Vec<_>>()
-        .join("; ")
+        // Translators: between the items of a list of machines or volumes with reasons.
+        .join(&gettext("; "))
 }
 
 /// The toast: whole sentences, one after the other.

@@ -23,10 +23,11 @@ impl App {
         }
         self.stats_in_flight = true;
         let on_screen = self.machines.list.on_screen();
+        let detailed = self.machines.details.shown_uuid();
         let input = sender.input_sender().clone();
         let connection = host.handle.id;
         host.handle.run(
-            move |conn| crate::core::stats::sample(conn, &on_screen),
+            move |conn| crate::core::stats::sample(conn, &on_screen, detailed.as_deref()),
             move |result| {
                 let _ = input.send(AppMsg::StatsSampled { connection, result });
             },

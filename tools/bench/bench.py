@@ -165,8 +165,8 @@ def machine_info():
         "gtk": gtk or "?",
         "loadavg": load,
         "gpu": (f"GPU render node(s) {', '.join(render_nodes)}" if render_nodes else
-                "no GPU render node (/dev/dri): GTK's GL renderer runs on Mesa llvmpipe, "
-                "in software"),
+                "no GPU render node (/dev/dri): Hangar draws with cairo and leaves OpenGL "
+                "unloaded (src/ui/renderer.rs); the floor program is run the same way"),
     }
 
 
@@ -379,9 +379,14 @@ def measure_load(args, sess, files, tmp, quiet):
     floor = build_floor(tmp)
     res["floor"] = {"ms": [], "wall": [], "rss": [], "skipped": floor is None}
 
+    # The floor draws the way Hangar would on this machine (see src/ui/renderer.rs).
+    floor_env = dict(sess.env)
+    if not args.renderer and not glob.glob("/dev/dri/renderD*"):
+        floor_env.update(GSK_RENDERER="cairo", GDK_DEBUG="gl-disable")
+
     def one_floor():
         out = os.path.join(tmp, "floor.out")
-        t = timed([floor], sess.env, out, None, xvfb_pid=sess.xvfb_pid)
+        t = timed([floor], floor_env, out, None, xvfb_pid=sess.xvfb_pid)
         m = re.search(r"drawn ms=(\d+)", open(out).read())
         if t["rc"] != 0 or not m:
             raise RuntimeError(f"the floor program failed (rc {t['rc']})")
@@ -695,7 +700,8 @@ def report(args, info, quiet, load, idle, events, clones, skipped):
         f"one Xvfb and one D-Bus session bus for the whole run; accessibility "
         + ("on (AT-SPI bus activated on the session bus)" if args.a11y == "atspi"
            else "off (GTK_A11Y=none, NO_AT_BRIDGE=1)")
-        + (f"; GSK_RENDERER={args.renderer}" if args.renderer else "; GTK's default renderer")
+        + (f"; GSK_RENDERER={args.renderer}" if args.renderer
+           else "; the renderer Hangar chooses (GL with a GPU, else cairo without GL)")
         + ("; GTK animations off" if args.animations == "off" else ""))
     busy = [b for _, b, _ in quiet.notes]
     if busy:

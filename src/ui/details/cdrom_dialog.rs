@@ -7,7 +7,7 @@ use std::rc::Rc;
 use adw::prelude::*;
 use gettextrs::gettext;
 
-use super::hardware_actions::{scope_text, Done};
+use super::hardware_actions::{append_scope_note, Done};
 use crate::core::details::cdrom::{self, Media};
 use crate::core::details::device_apply::DeviceScope;
 use crate::core::details::disk_add::{self, DiskChoices};
@@ -129,13 +129,7 @@ fn show(
     );
     dialog.window.set_widget_name("change-media");
     dialog.window.set_default_size(560, 380);
-    let scope = gtk::Label::builder()
-        .label(scope_text(choices.scope))
-        .wrap(true)
-        .xalign(0.0)
-        .build();
-    scope.add_css_class("dim-label");
-    dialog.content.append(&scope);
+    append_scope_note(&dialog, choices.scope);
     let group = dialog.group("");
     let source = combo_row(
         &group,

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use adw::prelude::*;
 use gettextrs::gettext;
 
-use super::hardware_actions::{scope_text, Done};
+use super::hardware_actions::{append_scope_note, Done};
 use crate::core::details::disk_add::{
     self, AddDiskError, AddedDisk, DiskChoices, DiskField, DiskImage, DiskRequest, BUSES,
 };
@@ -221,14 +221,7 @@ fn show(
     );
     dialog.window.set_widget_name("add-disk");
     dialog.window.set_default_size(560, 720);
-    let scope = gtk::Label::builder()
-        .label(scope_text(choices.scope))
-        .wrap(true)
-        .xalign(0.0)
-        .build();
-    scope.set_widget_name("scope");
-    scope.add_css_class("dim-label");
-    dialog.content.append(&scope);
+    append_scope_note(&dialog, choices.scope);
 
     let image = dialog.group(&gettext("Image"));
     let kind = combo_row(

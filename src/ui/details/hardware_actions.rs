@@ -27,6 +27,19 @@ pub fn scope_text(scope: DeviceScope) -> String {
     }
 }
 
+/// The dialogs' first line: when their change applies (dim, wrapping). Named
+/// `scope` so tests can read it.
+pub fn append_scope_note(dialog: &crate::ui::networks::form::Dialog, scope: DeviceScope) {
+    let note = gtk::Label::builder()
+        .label(scope_text(scope))
+        .wrap(true)
+        .xalign(0.0)
+        .build();
+    note.set_widget_name("scope");
+    note.add_css_class("dim-label");
+    dialog.content.append(&note);
+}
+
 pub fn run(
     parent: &gtk::Window,
     handle: ConnectionHandle,

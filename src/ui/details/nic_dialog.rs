@@ -7,7 +7,7 @@ use std::rc::Rc;
 use adw::prelude::*;
 use gettextrs::gettext;
 
-use super::hardware_actions::{scope_text, Done};
+use super::hardware_actions::{append_scope_note, Done};
 use crate::core::details::device_apply::DeviceScope;
 use crate::core::details::nic::{self, AddNicError, NicChoices, NicField, NicRequest, MODELS};
 use crate::core::error::UserError;
@@ -100,13 +100,7 @@ fn show(
     );
     dialog.window.set_widget_name("add-nic");
     dialog.window.set_default_size(560, 520);
-    let scope = gtk::Label::builder()
-        .label(scope_text(choices.scope))
-        .wrap(true)
-        .xalign(0.0)
-        .build();
-    scope.add_css_class("dim-label");
-    dialog.content.append(&scope);
+    append_scope_note(&dialog, choices.scope);
     let group = dialog.group(&gettext("Connected to"));
     let kind = combo_row(
         &group,

@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use gtk::prelude::*;
+use adw::prelude::*;
 
 /// How many samples a graph keeps (a minute at the default 2 s tick).
 pub const HISTORY: usize = 30;
@@ -140,4 +140,16 @@ impl Sparkline {
         self.max.set(max);
         self.area.queue_draw();
     }
+}
+
+/// A graph as the details and Host pages show it: a titled row with the latest value
+/// as text and the sparkline beside it.
+pub fn graph_row(title: String, max: f32) -> (adw::ActionRow, Sparkline, gtk::Label) {
+    let line = Sparkline::new(max);
+    let value = gtk::Label::builder().width_chars(18).xalign(1.0).build();
+    value.add_css_class("numeric");
+    let row = adw::ActionRow::builder().title(title).build();
+    row.add_suffix(&value);
+    row.add_suffix(&line.area);
+    (row, line, value)
 }

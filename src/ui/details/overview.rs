@@ -89,12 +89,7 @@ impl OverviewPage {
             .description(gettext("Sampled while the machine runs"))
             .build();
         let graph = |title: String, max: f32| {
-            let line = Sparkline::new(max);
-            let value = gtk::Label::builder().width_chars(18).xalign(1.0).build();
-            value.add_css_class("numeric");
-            let row = adw::ActionRow::builder().title(title).build();
-            row.add_suffix(&value);
-            row.add_suffix(&line.area);
+            let (row, line, value) = crate::ui::sparkline::graph_row(title, max);
             performance.add(&row);
             Graph { line, value }
         };

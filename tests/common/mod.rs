@@ -78,6 +78,13 @@ impl Host {
         }
     }
 
+    /// The next update within `timeout`, applied to the store; None when none came.
+    pub fn poll(&mut self, timeout: Duration) -> Option<Update> {
+        let ev = self.rx.recv_timeout(timeout).ok()?;
+        self.store.apply(ev.update.clone());
+        Some(ev.update)
+    }
+
     pub fn until_loaded(&mut self) {
         self.until(Duration::from_secs(20), |u, _| {
             matches!(u, Update::Loaded(_))
@@ -150,6 +157,14 @@ impl PrivateDaemon {
 
     pub fn run(&self, verb: &str) {
         support("private-libvirtd.sh", &[verb, &self.dir]);
+    }
+
+    /// True while the daemon's libvirtd process exists (running or stopped).
+    pub fn libvirtd_alive(&self) -> bool {
+        std::fs::read_to_string(format!("{}/libvirtd.pid", self.dir))
+            .ok()
+            .and_then(|pid| std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).ok())
+            .is_some_and(|stat| !stat.contains(") Z "))
     }
 }
 

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::real_libvirt;
-use hangar::core::stats::{sample, RateTracker};
+use hangar::core::stats::{sample, RateTracker, SamplePlan};
 
 #[test]
 fn one_bulk_call_samples_a_running_guest() {
@@ -26,17 +26,29 @@ fn one_bulk_call_samples_a_running_guest() {
     let uuid = dom.uuid_string().unwrap();
     let outcome = std::panic::catch_unwind(|| {
         let mut tracker = RateTracker::default();
-        // No rows given: only the bulk call can find the guest.
-        let first = sample(&conn, &[], None).unwrap();
+        // No rows given: only the whole-host call can find the guest.
+        let whole_host = SamplePlan {
+            whole_host: true,
+            ..SamplePlan::default()
+        };
+        let first = sample(&conn, &whole_host).unwrap();
         let s = first
             .iter()
             .find(|s| s.uuid == uuid)
             .expect("the running guest is sampled");
         assert!(s.cpu_time_ns > 0 && s.memory_kib > 0, "{s:?}");
-        tracker.absorb(first);
+        tracker.absorb(first, true);
         std::thread::sleep(Duration::from_millis(1500));
-        // With its details open, its device counters are read too (it has none: zero).
-        let rates = tracker.absorb(sample(&conn, &[], Some(&uuid)).unwrap());
+        // Its row on screen and its details open: one list call, device counters too
+        // (it has none: zero).
+        let on_screen = SamplePlan {
+            whole_host: false,
+            on_screen: vec![uuid.clone()],
+            detailed: Some(uuid.clone()),
+        };
+        let second = sample(&conn, &on_screen).unwrap();
+        assert_eq!(second.len(), 1, "only the machine asked for: {second:?}");
+        let rates = tracker.absorb(second, false);
         let (_, r) = rates
             .iter()
             .find(|(u, _)| *u == uuid)

@@ -40,29 +40,48 @@ impl DomainSample {
     }
 }
 
-/// Samples every running machine with one `virConnectGetAllDomainStats` call. Where
-/// the driver lacks it, falls back to one `virDomainGetInfo` per machine, and then only
-/// for `visible` (the rows on screen), so a big host stays cheap.
+/// What one tick samples.
+#[derive(Debug, Clone, Default)]
+pub struct SamplePlan {
+    /// Every running machine, with one `virConnectGetAllDomainStats` call; otherwise
+    /// only `on_screen` (see [`super::WholeHostPace`] for when a tick asks for all).
+    pub whole_host: bool,
+    /// Running machines whose rows are on screen: they are sampled on every tick.
+    pub on_screen: Vec<String>,
+    /// The machine whose details are open: its disk and network counters too.
+    pub detailed: Option<String>,
+}
+
+/// Samples what `plan` asks for. The whole host takes one `virConnectGetAllDomainStats`
+/// call; rows on screen take one `virDomainListGetStats` call. Where the driver has
+/// neither, one `virDomainGetInfo` per row on screen, never more, so a big host stays
+/// cheap.
 ///
 /// The list needs only CPU time (and vCPU count, to make it a percentage); disk and
-/// network counters, a dozen fields per device, are read for `detailed` alone — the
-/// machine whose details are open — so an idle window with thousands of running
-/// machines asks libvirt for a fraction of it.
-pub fn sample(
-    conn: &Connect,
-    visible: &[String],
-    detailed: Option<&str>,
-) -> Result<Vec<DomainSample>, UserError> {
-    let mut samples = match bulk(conn) {
+/// network counters, a dozen fields per device, are read for `detailed` alone, so an
+/// idle window with thousands of running machines asks libvirt for a fraction of it.
+pub fn sample(conn: &Connect, plan: &SamplePlan) -> Result<Vec<DomainSample>, UserError> {
+    let mut wanted = plan.on_screen.clone();
+    if let Some(uuid) = &plan.detailed {
+        if !wanted.contains(uuid) {
+            wanted.push(uuid.clone());
+        }
+    }
+    let read = if plan.whole_host {
+        bulk(conn)
+    } else {
+        listed(conn, &wanted)
+    };
+    let mut samples = match read {
         Ok(samples) => samples,
-        Err(e) if e.kind == ErrorKind::Unsupported => return fallback(conn, visible),
+        Err(e) if e.kind == ErrorKind::Unsupported => return fallback(conn, &wanted),
         Err(e) => return Err(e),
     };
-    if let Some(uuid) = detailed {
+    if let Some(uuid) = &plan.detailed {
         // A machine that stopped meanwhile simply has no device counters this tick.
         if let (Ok(devices), Some(s)) = (
             devices_of(conn, uuid),
-            samples.iter_mut().find(|s| s.uuid == uuid),
+            samples.iter_mut().find(|s| &s.uuid == uuid),
         ) {
             s.disk_read_bytes = devices.disk_read_bytes;
             s.disk_write_bytes = devices.disk_write_bytes;
@@ -73,15 +92,15 @@ pub fn sample(
     Ok(samples)
 }
 
+const LIST_STATS: u32 =
+    sys::VIR_DOMAIN_STATS_CPU_TOTAL | sys::VIR_DOMAIN_STATS_BALLOON | sys::VIR_DOMAIN_STATS_VCPU;
+
 fn bulk(conn: &Connect) -> Result<Vec<DomainSample>, UserError> {
-    let stats = sys::VIR_DOMAIN_STATS_CPU_TOTAL
-        | sys::VIR_DOMAIN_STATS_BALLOON
-        | sys::VIR_DOMAIN_STATS_VCPU;
     let mut records: *mut sys::virDomainStatsRecordPtr = ptr::null_mut();
     let n = unsafe {
         sys::virConnectGetAllDomainStats(
             conn.as_ptr(),
-            stats,
+            LIST_STATS,
             &mut records,
             sys::VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE,
         )
@@ -93,32 +112,47 @@ fn bulk(conn: &Connect) -> Result<Vec<DomainSample>, UserError> {
     Ok(unsafe { take_records(records, n as usize) })
 }
 
-/// Disk and network counters of one machine (`virDomainListGetStats` on a list of one).
+/// The list's counters of the machines `uuids` (those still defined), in one call.
+fn listed(conn: &Connect, uuids: &[String]) -> Result<Vec<DomainSample>, UserError> {
+    let domains: Vec<_> = uuids
+        .iter()
+        .filter_map(|u| conn.lookup_domain_by_uuid_string(u).ok())
+        .collect();
+    list_stats(&domains, LIST_STATS)
+}
+
+/// Disk and network counters of one machine.
 fn devices_of(conn: &Connect, uuid: &str) -> Result<DomainSample, UserError> {
     let dom = conn.lookup_domain_by_uuid_string(uuid)?;
-    // SAFETY: the pointer stays valid while `dom` lives, which is past the call.
-    let mut list = [unsafe { dom.as_ptr() }, ptr::null_mut()];
+    let stats = sys::VIR_DOMAIN_STATS_BLOCK | sys::VIR_DOMAIN_STATS_INTERFACE;
+    list_stats(std::slice::from_ref(&dom), stats)?
+        .pop()
+        .ok_or_else(|| {
+            UserError::new(
+                ErrorKind::NotFound,
+                "no statistics for the machine".to_string(),
+            )
+        })
+}
+
+/// `virDomainListGetStats` on `domains`.
+fn list_stats(
+    domains: &[virt::domain::Domain],
+    stats: u32,
+) -> Result<Vec<DomainSample>, UserError> {
+    if domains.is_empty() {
+        return Ok(Vec::new());
+    }
+    // SAFETY: the pointers stay valid while `domains` lives, which is past the call.
+    let mut list: Vec<sys::virDomainPtr> = domains.iter().map(|d| unsafe { d.as_ptr() }).collect();
+    list.push(ptr::null_mut());
     let mut records: *mut sys::virDomainStatsRecordPtr = ptr::null_mut();
-    let n = unsafe {
-        sys::virDomainListGetStats(
-            list.as_mut_ptr(),
-            sys::VIR_DOMAIN_STATS_BLOCK | sys::VIR_DOMAIN_STATS_INTERFACE,
-            &mut records,
-            0,
-        )
-    };
+    let n = unsafe { sys::virDomainListGetStats(list.as_mut_ptr(), stats, &mut records, 0) };
     if n < 0 {
         return Err(UserError::from(virt::error::Error::last_error()));
     }
-    // SAFETY: as in `bulk`; `dom` outlives the call.
-    let mut samples = unsafe { take_records(records, n as usize) };
-    drop(dom);
-    samples.pop().ok_or_else(|| {
-        UserError::new(
-            ErrorKind::NotFound,
-            "no statistics for the machine".to_string(),
-        )
-    })
+    // SAFETY: as in `bulk`.
+    Ok(unsafe { take_records(records, n as usize) })
 }
 
 /// Copies `n` records out and frees the list exactly once (the virt crate's wrapper

@@ -78,6 +78,7 @@ impl App {
         if index != self.selected_host {
             self.machines.close_details();
             self.stats = Default::default();
+            self.stats_pace.reset();
         }
         self.selected_host = index;
         let host = self.hosts.get(index);

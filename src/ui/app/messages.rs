@@ -26,10 +26,7 @@ pub enum AppMsg {
     ShowPreferences,
     /// Time to sample statistics of the selected host's running machines.
     StatsTick,
-    StatsSampled {
-        connection: crate::core::model::ConnectionId,
-        result: Result<Vec<crate::core::stats::DomainSample>, UserError>,
-    },
+    StatsSampled(StatsSampled),
     /// Time to sample the selected host's CPU and memory (the Host page is shown).
     SampleHost,
     HostSampled {
@@ -67,4 +64,16 @@ pub enum AppMsg {
     /// The person answered a Log In dialog.
     LoginGiven(super::credentials::GivenLogin),
     Close,
+}
+
+/// One statistics sample, back from the worker.
+#[derive(Debug)]
+pub struct StatsSampled {
+    pub connection: crate::core::model::ConnectionId,
+    pub result: Result<Vec<crate::core::stats::DomainSample>, UserError>,
+    /// Every running machine was sampled, not only the rows on screen.
+    pub whole_host: bool,
+    pub started: std::time::Instant,
+    /// CPU time the sample took on the worker.
+    pub cost: std::time::Duration,
 }

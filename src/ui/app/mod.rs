@@ -15,7 +15,7 @@ mod messages;
 mod sidebar;
 mod stats;
 
-pub use messages::AppMsg;
+pub use messages::{AppMsg, StatsSampled};
 
 use super::host_content::HostContent;
 use super::host_view::HostView;
@@ -63,6 +63,7 @@ pub struct App {
     connector: super::Connector,
     pub settings: AppSettings,
     stats: crate::core::stats::RateTracker,
+    stats_pace: crate::core::stats::WholeHostPace,
     stats_in_flight: bool,
     host_sample_in_flight: bool,
     /// Open Log In dialogs, by connection.
@@ -285,6 +286,7 @@ impl Component for App {
             connector: init.connector,
             settings: init.settings,
             stats: Default::default(),
+            stats_pace: Default::default(),
             stats_in_flight: false,
             host_sample_in_flight: false,
             credential_dialogs: Default::default(),
@@ -340,7 +342,7 @@ impl Component for App {
             }
             AppMsg::SampleHost => self.sample_host(root, &sender),
             AppMsg::HostSampled { connection, result } => self.show_host_sample(connection, result),
-            AppMsg::StatsSampled { connection, result } => self.show_stats(connection, result),
+            AppMsg::StatsSampled(sampled) => self.show_stats(sampled),
             AppMsg::ShowAbout => super::about::show_about(root),
             AppMsg::ShowPreferences => super::preferences::show(root, &self.settings),
             AppMsg::ShowShortcuts => super::about::show_shortcuts(root),

@@ -4,8 +4,9 @@
 use adw::prelude::*;
 use relm4::prelude::*;
 
-use super::{App, AppMsg};
+use super::{App, AppMsg, StatsSampled};
 use crate::core::error::UserError;
+use crate::core::stats::{thread_cpu_time, SamplePlan};
 
 impl App {
     pub(super) fn sample_stats(
@@ -21,40 +22,74 @@ impl App {
         {
             return;
         }
+        let is_running = |uuid: &String| {
+            host.store
+                .domains
+                .get(uuid)
+                .is_some_and(|d| d.state.is_active())
+        };
+        let started = std::time::Instant::now();
+        let plan = SamplePlan {
+            whole_host: self.stats_pace.due(started),
+            on_screen: self
+                .machines
+                .list
+                .on_screen()
+                .into_iter()
+                .filter(is_running)
+                .collect(),
+            detailed: self.machines.details.shown_uuid().filter(is_running),
+        };
+        if !plan.whole_host && plan.on_screen.is_empty() && plan.detailed.is_none() {
+            return;
+        }
         self.stats_in_flight = true;
-        let on_screen = self.machines.list.on_screen();
-        let detailed = self.machines.details.shown_uuid();
         let input = sender.input_sender().clone();
         let connection = host.handle.id;
         host.handle.run(
-            move |conn| crate::core::stats::sample(conn, &on_screen, detailed.as_deref()),
-            move |result| {
-                let _ = input.send(AppMsg::StatsSampled { connection, result });
+            move |conn| {
+                let before = thread_cpu_time();
+                let result = crate::core::stats::sample(conn, &plan);
+                Ok((result, plan.whole_host, thread_cpu_time() - before))
+            },
+            move |outcome: Result<_, UserError>| {
+                let (result, whole_host, cost) = match outcome {
+                    Ok(done) => done,
+                    Err(e) => (Err(e), false, std::time::Duration::ZERO),
+                };
+                let _ = input.send(AppMsg::StatsSampled(StatsSampled {
+                    connection,
+                    result,
+                    whole_host,
+                    started,
+                    cost,
+                }));
             },
         );
     }
 
-    pub(super) fn show_stats(
-        &mut self,
-        connection: crate::core::model::ConnectionId,
-        result: Result<Vec<crate::core::stats::DomainSample>, UserError>,
-    ) {
+    pub(super) fn show_stats(&mut self, sampled: StatsSampled) {
         self.stats_in_flight = false;
         let Some(host) = self.hosts.get(self.selected_host) else {
             return;
         };
         // Statistics are a courtesy: a failed sample is skipped, not reported.
-        let (true, Ok(samples)) = (host.handle.id == connection, result) else {
+        let (true, Ok(samples)) = (host.handle.id == sampled.connection, sampled.result) else {
             return;
         };
+        let before = thread_cpu_time();
         let shown = self.machines.details.shown_uuid();
-        for (uuid, rates) in self.stats.absorb(samples) {
+        for (uuid, rates) in self.stats.absorb(samples, sampled.whole_host) {
             if let Some(row) = host.domains.get(&uuid) {
                 row.push_cpu(rates.cpu_percent);
             }
             if shown.as_deref() == Some(uuid.as_str()) {
                 self.machines.details.push_rates(&rates);
             }
+        }
+        if sampled.whole_host {
+            let cost = sampled.cost + (thread_cpu_time() - before);
+            self.stats_pace.spent(sampled.started, cost);
         }
     }
 

@@ -18,9 +18,9 @@ use gettextrs::gettext;
 use virt::connect::Connect;
 use virt::sys;
 
-use super::facts::{blocker, StorageFacts};
 use crate::core::error::{ErrorKind, UserError};
 use crate::core::storage::transfer::CancelFlag;
+use crate::core::storage::volume_fate::{blocker, StorageFacts};
 use crate::core::xml::DomainXml;
 
 /// One machine to delete, with the disk paths the person ticked.

@@ -9,7 +9,6 @@
 //! clones), it may go, but only after them: see `execute`.
 
 mod execute;
-pub mod facts;
 
 use std::collections::HashSet;
 
@@ -19,9 +18,9 @@ use virt::connect::Connect;
 use crate::core::error::{ErrorKind, UserError};
 use crate::core::model::DomainState;
 use crate::core::storage::transfer::CancelFlag;
+use crate::core::storage::volume_fate::{not_in_pool_reason, verdict, StorageFacts, Verdict};
 use crate::core::xml::DomainXml;
 pub use execute::{execute_many, BulkOutcome, DeleteRequest};
-use facts::{not_in_pool_reason, verdict, StorageFacts, Verdict};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiskFate {

@@ -1,6 +1,6 @@
 //! "Remove disk" (`virsh detach-disk`, optionally `vol-delete` after): the disk goes
 //! from the machine, and its volume too when the person asks and nothing else needs
-//! it (`storage::disk_fate`, shared with deleting a whole machine).
+//! it (`storage::volume_fate`, shared with deleting machines).
 //!
 //! A running guest has to let go of a disk before it is gone. libvirt asks it and
 //! waits a few seconds; when the disk is still there after that, the removal is
@@ -11,7 +11,7 @@ use virt::connect::Connect;
 
 use super::device_apply::{detach, missing, Current, Detached, DeviceScope};
 use crate::core::error::UserError;
-use crate::core::storage::disk_fate::{self, VolumeVerdict};
+use crate::core::storage::volume_fate::{self, VolumeVerdict};
 use crate::core::xml::{DeviceKey, DomainXml};
 
 /// What removing one disk would do, for the dialog.
@@ -62,7 +62,7 @@ fn verdict(
     target: &str,
     path: &str,
 ) -> Result<VolumeVerdict, UserError> {
-    let mut verdict = disk_fate::verdict(conn, machine, path)?;
+    let mut verdict = volume_fate::verdict_alone(conn, machine, path)?;
     if verdict.keep_reason.is_none() {
         for doc in [&current.live, &current.config].into_iter().flatten() {
             let Ok(xml) = DomainXml::from_document(doc) else {

@@ -8,16 +8,17 @@
 //! (create, resize, delete), `volume_copy.rs` (clone and convert, with progress and
 //! cancel) over `stream_copy.rs` (volume to volume through streams), `chain.rs`
 //! (backing chains), `transfer.rs` (upload and download streams on their own thread),
-//! `disk_fate.rs` (whether a machine's disk image may be deleted with it).
+//! `volume_fate.rs` (whether a disk's volume may be deleted with its machine, a
+//! selection of machines, or alone).
 
 pub mod chain;
-pub mod disk_fate;
 pub mod pool_plan;
 pub mod pools;
 pub mod size;
 pub mod stream_copy;
 pub mod transfer;
 pub mod volume_copy;
+pub mod volume_fate;
 pub mod volume_ops;
 pub mod volume_plan;
 pub mod volumes;

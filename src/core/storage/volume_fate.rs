@@ -1,14 +1,22 @@
-//! What decides whether a volume may go with the machines being deleted, read once
-//! per plan or execution (every domain's XML and every volume's XML: reading them per
-//! disk would make deleting 50 machines read the host 100 times). The decisions are
-//! pure functions of these facts, so they are tested without libvirt.
+//! Whether a disk's volume may be deleted when the disk goes: with its machine, with a
+//! selection of machines, or removed from its machine alone. Worker only.
+//!
+//! A volume is kept when a machine that stays uses it or an overlay that stays is
+//! built on it (a template's base): deleting it would break them. A file outside every
+//! pool is left alone: libvirt does not manage it, and Hangar does not guess.
+//!
+//! The facts are read once per plan or execution (every domain's XML and every
+//! volume's XML: reading them per disk would make deleting 50 machines read the host
+//! 100 times). The decisions are pure functions of these facts, so they are tested
+//! without libvirt.
 
 use std::collections::{HashMap, HashSet};
 
+use gettextrs::gettext;
 use virt::connect::Connect;
 
+use super::volumes::{known_volumes, Known, Usage};
 use crate::core::error::UserError;
-use crate::core::storage::volumes::{known_volumes, Known, Usage};
 
 /// The host's volumes by path, with the machines that use each.
 #[derive(Debug, Clone, Default)]
@@ -77,8 +85,6 @@ pub enum Verdict {
     },
 }
 
-pub use crate::core::storage::disk_fate::{base_of_reason, not_in_pool_reason, used_by_reason};
-
 /// The verdict on the volume at `path` (already resolved) of machine `owner`, when
 /// the machines named in `batch`, whose disk paths are `batch_paths`, go too.
 pub fn verdict(
@@ -146,6 +152,64 @@ pub fn blocker(facts: &StorageFacts, path: &str) -> Option<String> {
         return Some(base_of_reason(&overlays));
     }
     None
+}
+
+/// What may happen to one disk's volume, for the Remove Disk dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeVerdict {
+    /// `pool/volume` when libvirt manages the file.
+    pub volume: Option<String>,
+    /// Why the volume must stay, if it must.
+    pub keep_reason: Option<String>,
+}
+
+impl VolumeVerdict {
+    /// A pool volume nothing else needs.
+    pub fn deletable(&self) -> bool {
+        self.volume.is_some() && self.keep_reason.is_none()
+    }
+}
+
+/// The verdict on `path` once machine `machine` alone no longer uses it: the
+/// selection case with a selection of one.
+pub fn verdict_alone(
+    conn: &Connect,
+    machine: &str,
+    path: &str,
+) -> Result<VolumeVerdict, UserError> {
+    let facts = StorageFacts::read(conn)?;
+    let Some(path) = facts.resolve(conn, path) else {
+        return Ok(VolumeVerdict {
+            volume: None,
+            keep_reason: Some(not_in_pool_reason()),
+        });
+    };
+    let alone = HashSet::from([machine.to_string()]);
+    let keep_reason = match verdict(&facts, machine, &path, &alone, &HashSet::new()) {
+        Verdict::NotInPool => Some(not_in_pool_reason()),
+        Verdict::Keep(reason) => Some(reason),
+        Verdict::Free => None,
+        // Only machines or overlays of the selection could allow this, and the
+        // selection is this machine alone: whoever is named stays.
+        Verdict::After { names, .. } => Some(used_by_reason(&names)),
+    };
+    Ok(VolumeVerdict {
+        volume: facts.volumes.get(&path).map(|k| k.label.clone()),
+        keep_reason,
+    })
+}
+
+/// The reasons a volume stays, in the words both Delete and Remove Disk use.
+pub fn not_in_pool_reason() -> String {
+    gettext("not in a storage pool, so Hangar leaves the file alone")
+}
+
+pub fn used_by_reason(machines: &[String]) -> String {
+    gettext("also used by {machines}").replace("{machines}", &machines.join(", "))
+}
+
+pub fn base_of_reason(volumes: &[String]) -> String {
+    gettext("the base of {volumes}").replace("{volumes}", &volumes.join(", "))
 }
 
 #[cfg(test)]

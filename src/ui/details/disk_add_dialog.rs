@@ -10,7 +10,7 @@ use std::rc::Rc;
 use adw::prelude::*;
 use gettextrs::gettext;
 
-use super::hardware_actions::{append_scope_note, Done};
+use super::hardware_actions::{append_scope_note, read_then_show, Done};
 use crate::core::details::disk_add::{
     self, AddDiskError, AddedDisk, DiskChoices, DiskField, DiskImage, DiskRequest, BUSES,
 };
@@ -196,13 +196,12 @@ pub fn open(
     toaster: Toaster,
     done: Done,
 ) {
-    let (parent, h, u) = (parent.clone(), handle.clone(), uuid.clone());
-    h.run(
+    let (parent, h, u, t) = (parent.clone(), handle.clone(), uuid.clone(), toaster.clone());
+    read_then_show(
+        &h,
+        t,
         move |conn| disk_add::choices(conn, &u),
-        on_main(move |r: Result<DiskChoices, UserError>| match r {
-            Ok(choices) => show(&parent, handle, uuid, choices, toaster, done),
-            Err(e) => toaster.show(e.message),
-        }),
+        move |choices| show(&parent, handle, uuid, choices, toaster, done),
     );
 }
 

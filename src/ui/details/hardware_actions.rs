@@ -18,6 +18,23 @@ use crate::ui::toaster::Toaster;
 
 pub type Done = Rc<dyn Fn()>;
 
+/// Reads what a dialog offers (pools, networks, the machine's devices) on the worker,
+/// then shows the dialog with it; when the host cannot say, the person reads why.
+pub fn read_then_show<C: Send + 'static>(
+    handle: &ConnectionHandle,
+    toaster: Toaster,
+    read: impl FnOnce(&virt::connect::Connect) -> Result<C, UserError> + Send + 'static,
+    show: impl FnOnce(C) + 'static,
+) {
+    handle.run(
+        read,
+        on_main(move |r: Result<C, UserError>| match r {
+            Ok(choices) => show(choices),
+            Err(e) => toaster.show(e.message),
+        }),
+    );
+}
+
 /// When a hardware change applies, in the words the dialogs use.
 pub fn scope_text(scope: DeviceScope) -> String {
     match (scope.live, scope.config) {

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use adw::prelude::*;
 use gettextrs::gettext;
 
-use super::hardware_actions::{append_scope_note, Done};
+use super::hardware_actions::{append_scope_note, read_then_show, Done};
 use crate::core::details::device_apply::DeviceScope;
 use crate::core::details::nic::{self, AddNicError, NicChoices, NicField, NicRequest, MODELS};
 use crate::core::error::UserError;
@@ -75,13 +75,12 @@ pub fn open(
     toaster: Toaster,
     done: Done,
 ) {
-    let (parent, h, u) = (parent.clone(), handle.clone(), uuid.clone());
-    h.run(
+    let (parent, h, u, t) = (parent.clone(), handle.clone(), uuid.clone(), toaster.clone());
+    read_then_show(
+        &h,
+        t,
         move |conn| nic::choices(conn, &u),
-        on_main(move |r: Result<NicChoices, UserError>| match r {
-            Ok(choices) => show(&parent, handle, uuid, choices, toaster, done),
-            Err(e) => toaster.show(e.message),
-        }),
+        move |choices| show(&parent, handle, uuid, choices, toaster, done),
     );
 }
 

@@ -11,9 +11,9 @@ use hangar::core::worker::ConnectionSpec;
 use relm4::prelude::*;
 
 use crate::common::node_uri;
+use crate::dialogs::screenshot;
 use crate::harness::{close, drawn_rows, find_widget, label_texts, launch, pump_until};
 use crate::machines::{click_dialog_button, open_message_dialog};
-use crate::storage_pages::screenshot;
 
 const T: Duration = Duration::from_secs(10);
 const POOL: &str = "/var/lib/libvirt/pool-1";

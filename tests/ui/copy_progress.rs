@@ -11,10 +11,10 @@ use hangar::core::store::ConnectionStatus;
 use hangar::core::worker::ConnectionSpec;
 use relm4::prelude::*;
 
+use crate::dialogs::{note_of, ok_button, screenshot, wait_window};
 use crate::harness::{close, find_widget, launch, pump_until};
-use crate::storage_pages::{
-    expander, note_of, ok_button, screenshot, toast_contains, volume_row, wait_window,
-};
+use crate::storage_pages::{expander, toast_contains};
+use crate::storage_volumes::volume_row;
 
 const T: Duration = Duration::from_secs(20);
 
@@ -100,7 +100,7 @@ pub fn a_clone_shows_progress_and_cancel_deletes_the_unfinished_copy() {
     );
     kind.set_selected(1);
     assert!(note_of(&dialog).contains("host cannot interrupt"));
-    let name = crate::storage_pages::entry(&dialog, "value");
+    let name = crate::dialogs::entry(&dialog, "value");
     assert_eq!(name.text(), "big-copy.qcow2", "the name follows the format");
     screenshot(&dialog, "clone-volume-convert");
     kind.set_selected(0);
@@ -134,7 +134,7 @@ pub fn a_clone_shows_progress_and_cancel_deletes_the_unfinished_copy() {
     find_widget::<adw::ComboRow>(&dialog, &|r| r.widget_name() == "choice")
         .unwrap()
         .set_selected(1);
-    crate::storage_pages::entry(&dialog, "value").set_text("big.qcow2");
+    crate::dialogs::entry(&dialog, "value").set_text("big.qcow2");
     ok_button(&dialog).emit_clicked();
     let progress = wait_window::<adw::Window>("progress");
     let bar = find_widget::<gtk::ProgressBar>(&progress, &|_| true).unwrap();

@@ -275,14 +275,14 @@ fn button(root: &impl IsA<gtk::Widget>, label: &str) -> gtk::Button {
 }
 
 pub fn a_disk_added_in_the_dialog_appears_in_the_hardware_list() {
-    use crate::storage_pages::{entry, ok_button, screenshot, shown_error, wait_window};
+    use crate::dialogs::{entry, ok_button, screenshot, shown_error, wait_window};
     let c = launched("ui-add-disk");
     open(&c, "vm-10");
     let details = c.model().machines.details.clone();
     button(&details.root, "Add Disk…").emit_clicked();
     let dialog = wait_window::<adw::Window>("add-disk");
     assert_eq!(
-        crate::storage_pages::label(&dialog, "scope").text(),
+        crate::dialogs::label(&dialog, "scope").text(),
         "The machine is off: this is stored in its configuration and applies from its next start."
     );
     // The next free target, and a name that follows it and the bus.
@@ -352,7 +352,7 @@ pub fn the_link_switch_pulls_the_cable_and_a_refusal_snaps_back() {
         .iter()
         .any(|t| t.contains("link down")));
     show_hardware(&details.root);
-    crate::storage_pages::screenshot(&details.root, "hardware-link-down");
+    crate::dialogs::screenshot(&details.root, "hardware-link-down");
 
     // This driver cannot change a running machine's cards: said so, and the switch
     // shows the link as it is.
@@ -373,9 +373,9 @@ pub fn removing_a_disk_offers_keep_or_delete_and_says_why_not() {
     open(&c, "vm-10");
     let details = c.model().machines.details.clone();
     button(&details.root, "Add Disk…").emit_clicked();
-    let dialog = crate::storage_pages::wait_window::<adw::Window>("add-disk");
-    crate::storage_pages::entry(&dialog, "size").set_text("1");
-    crate::storage_pages::ok_button(&dialog).emit_clicked();
+    let dialog = crate::dialogs::wait_window::<adw::Window>("add-disk");
+    crate::dialogs::entry(&dialog, "size").set_text("1");
+    crate::dialogs::ok_button(&dialog).emit_clicked();
     pump_until(T, "vdb listed", || {
         label_texts(&details.root)
             .iter()
@@ -402,7 +402,7 @@ pub fn removing_a_disk_offers_keep_or_delete_and_says_why_not() {
     assert!(label_texts(&ask)
         .iter()
         .any(|t| t.contains("not in a storage pool")));
-    crate::storage_pages::screenshot(&ask, "remove-disk-kept");
+    crate::dialogs::screenshot(&ask, "remove-disk-kept");
     crate::machines::click_dialog_button(&ask, "Cancel");
 
     let ask = remove("vdb");

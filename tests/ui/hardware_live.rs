@@ -71,7 +71,7 @@ pub fn a_running_real_guest_changes_from_the_hardware_page() {
     find_widget::<gtk::CheckButton>(&ask, &|b| b.widget_name() == "delete-volume")
         .unwrap()
         .set_active(true);
-    crate::storage_pages::screenshot(&ask, "remove-disk-running");
+    crate::dialogs::screenshot(&ask, "remove-disk-running");
     crate::machines::click_dialog_button(&ask, "Remove");
     pump_until(T, "the honest answer", || {
         c.model()
@@ -89,7 +89,7 @@ pub fn a_running_real_guest_changes_from_the_hardware_page() {
     assert!(label_texts(&details.root)
         .iter()
         .any(|t| t.starts_with("vdb — ")));
-    crate::storage_pages::screenshot(&details.root, "hardware-running-guest");
+    crate::dialogs::screenshot(&details.root, "hardware-running-guest");
 
     // Once the guest runs again it lets go, and the list follows libvirt's event.
     f.dom.resume().unwrap();

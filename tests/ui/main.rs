@@ -11,6 +11,7 @@ mod connections;
 mod console;
 mod copy_progress;
 mod details;
+mod dialogs;
 mod hardware_live;
 mod harness;
 mod host_usage;
@@ -18,6 +19,7 @@ mod login;
 mod machines;
 mod pages;
 mod storage_pages;
+mod storage_volumes;
 mod wizards;
 
 /// `cases![module::function, …]` names each case after its function.
@@ -51,12 +53,12 @@ fn main() {
         storage_pages::the_new_network_dialog_refuses_bad_input_next_to_the_fields,
         storage_pages::deleting_a_network_in_use_names_the_running_machines,
         storage_pages::the_network_xml_editor_shows_libvirts_refusal_and_changes_nothing,
-        storage_pages::a_pool_lists_its_volumes_with_users_and_creates_one,
-        storage_pages::the_new_pool_dialog_checks_then_defines_and_starts,
-        storage_pages::a_pool_used_by_a_running_machine_is_not_stopped,
-        storage_pages::uploads_show_progress_cancel_cleanly_and_download_back,
+        storage_volumes::a_pool_lists_its_volumes_with_users_and_creates_one,
+        storage_volumes::the_new_pool_dialog_checks_then_defines_and_starts,
+        storage_volumes::a_pool_used_by_a_running_machine_is_not_stopped,
+        storage_volumes::uploads_show_progress_cancel_cleanly_and_download_back,
         copy_progress::a_clone_shows_progress_and_cancel_deletes_the_unfinished_copy,
-        storage_pages::leases_and_resize_answer_in_their_windows,
+        storage_volumes::leases_and_resize_answer_in_their_windows,
         storage_pages::the_demo_host_shows_its_networks_and_storage,
         details::activating_a_row_shows_its_details_and_they_follow_events,
         details::autostart_and_xml_edits_reach_libvirt_and_bad_xml_changes_nothing,

@@ -75,7 +75,12 @@ pub fn open(
     toaster: Toaster,
     done: Done,
 ) {
-    let (parent, h, u, t) = (parent.clone(), handle.clone(), uuid.clone(), toaster.clone());
+    let (parent, h, u, t) = (
+        parent.clone(),
+        handle.clone(),
+        uuid.clone(),
+        toaster.clone(),
+    );
     read_then_show(
         &h,
         t,

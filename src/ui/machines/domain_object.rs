@@ -93,25 +93,25 @@ fn display_name(summary: &DomainSummary) -> String {
 
 impl DomainObject {
     pub fn new(summary: &DomainSummary) -> Self {
-        // All properties in one construction: a big host creates thousands of rows
-        // at once, and setting them one by one would notify each.
-        let obj: Self = glib::Object::builder()
-            .property("uuid", &summary.uuid)
-            .property("name", &summary.name)
-            .property("title", &summary.labels.title)
-            .property("template", summary.labels.template)
-            .property("display-name", display_name(summary))
-            .property("state-label", summary.state.label())
-            .property("state-key", summary.state.key())
-            .property("state-css", state_css(summary.state))
-            .property("vcpus", summary.vcpus)
-            .property("memory-kib", summary.memory_kib)
-            .property("memory-label", format_kib(summary.memory_kib))
-            .property("online", true)
-            .build();
-        obj.imp().state.set(Some(summary.state));
-        obj.imp()
-            .sort_key
+        // A big host creates thousands of rows at once. Nothing listens to a new row
+        // yet, so its fields are written directly: construction with properties costs
+        // some 40,000 instructions per row in GObject's property machinery.
+        let obj: Self = glib::Object::new();
+        let imp = obj.imp();
+        imp.uuid.replace(summary.uuid.clone());
+        imp.name.replace(summary.name.clone());
+        imp.title.replace(summary.labels.title.clone());
+        imp.template.set(summary.labels.template);
+        imp.display_name.replace(display_name(summary));
+        imp.state_label.replace(summary.state.label());
+        imp.state_key.replace(summary.state.key().to_string());
+        imp.state_css.replace(state_css(summary.state));
+        imp.vcpus.set(summary.vcpus);
+        imp.memory_kib.set(summary.memory_kib);
+        imp.memory_label.replace(format_kib(summary.memory_kib));
+        imp.online.set(true);
+        imp.state.set(Some(summary.state));
+        imp.sort_key
             .replace(Some(glib::FilenameCollationKey::from(&summary.name)));
         obj
     }

@@ -229,3 +229,36 @@ pub fn copy_volume(
         }
     }
 }
+
+/// A test-driver host with three machines, listed.
+pub fn open_small_host(tag: &str) -> (Host, std::path::PathBuf) {
+    let (uri, dir) = node_uri(&NodeSpec::with_domains(3), tag);
+    let mut host = Host::open(&uri);
+    host.until_loaded();
+    (host, dir)
+}
+
+/// A node file with one host interface (eth1, 192.168.0.5/24) and a pool whose
+/// target is where the generated machines' disks live.
+pub fn open_host_with_extras(tag: &str) -> (Host, std::path::PathBuf) {
+    let xml = generate(&NodeSpec::with_domains(3)).replace(
+        "</node>",
+        "  <interface type='ethernet' name='eth1'><start mode='onboot'/>\
+         <protocol family='ipv4'><ip address='192.168.0.5' prefix='24'/></protocol>\
+         <mac address='aa:bb:cc:dd:ee:ff'/></interface>\n\
+         <pool type='dir'><name>images</name><uuid>00000009-0000-4000-8000-000000000001</uuid>\
+         <capacity unit='GiB'>100</capacity><allocation unit='GiB'>10</allocation>\
+         <available unit='GiB'>90</available>\
+         <target><path>/var/lib/libvirt/images</path></target>\
+         <volume type='file'><name>vm-1.qcow2</name><capacity unit='GiB'>10</capacity>\
+         <allocation unit='GiB'>1</allocation><target><format type='qcow2'/></target></volume>\
+         </pool>\n</node>",
+    );
+    let dir = std::env::temp_dir().join(format!("hangar-test-{}-{tag}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("node.xml");
+    std::fs::write(&file, xml).unwrap();
+    let mut host = Host::open(&format!("test://{}", file.display()));
+    host.until_loaded();
+    (host, dir)
+}

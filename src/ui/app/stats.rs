@@ -23,7 +23,7 @@ impl App {
         }
         self.stats_in_flight = true;
         let on_screen = self.machines.list.on_screen();
-        let detailed = self.machines.details.shown_uuid();
+        let detailed = self.machines.details_uuid();
         let input = sender.input_sender().clone();
         let connection = host.handle.id;
         host.handle.run(
@@ -47,13 +47,15 @@ impl App {
         let (true, Ok(samples)) = (host.handle.id == connection, result) else {
             return;
         };
-        let shown = self.machines.details.shown_uuid();
+        let shown = self.machines.details_uuid();
         for (uuid, rates) in self.stats.absorb(samples) {
             if let Some(row) = host.domains.get(&uuid) {
                 row.push_cpu(rates.cpu_percent);
             }
             if shown.as_deref() == Some(uuid.as_str()) {
-                self.machines.details.push_rates(&rates);
+                if let Some(details) = self.machines.built_details() {
+                    details.push_rates(&rates);
+                }
             }
         }
     }
@@ -95,7 +97,9 @@ impl App {
         let selected = self.hosts.get(self.selected_host).map(|h| h.handle.id);
         // Like the machines' statistics, a failed sample is skipped, not reported.
         if let (true, Ok(sample)) = (selected == Some(connection), result) {
-            self.host_page.usage.push(&sample);
+            if let Some(page) = self.host_page.get() {
+                page.usage.push(&sample);
+            }
         }
     }
 }

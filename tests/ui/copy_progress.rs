@@ -81,7 +81,7 @@ pub fn a_clone_shows_progress_and_cancel_deletes_the_unfinished_copy() {
         }
     }
     crate::harness::show_page(&c, "storage");
-    let page = c.model().storage.get().expect("shown").root.clone();
+    let page = crate::harness::shown(&c.model().storage).root.clone();
     pump_until(T, "the pool's row", || {
         find_widget::<adw::ExpanderRow>(&page, &|r| r.widget_name() == name.as_str()).is_some()
     });

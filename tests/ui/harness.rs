@@ -125,6 +125,11 @@ pub fn show_page(c: &Controller<App>, name: &str) {
     );
 }
 
+/// A page that `show_page` built.
+pub fn shown<T>(page: &hangar::ui::lazy_page::LazyPage<T>) -> &T {
+    page.get().expect("the page was shown first (show_page)")
+}
+
 /// Closes the window and lets the workers deregister before the next case.
 pub fn close(controller: Controller<App>) {
     controller.widget().close();

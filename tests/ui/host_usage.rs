@@ -33,7 +33,7 @@ pub fn the_host_page_draws_cpu_and_memory_only_while_shown() {
     );
 
     show_page(&c, "host");
-    let page = c.model().host_page.get().expect("shown").clone();
+    let page = crate::harness::shown(&c.model().host_page).clone();
     let usage = &page.usage;
     pump_until(Duration::from_secs(15), "both graphs drawn", || {
         usage.group.is_visible() && usage.cpu_value.is_visible() && usage.memory_value.is_visible()
@@ -46,7 +46,7 @@ pub fn the_host_page_draws_cpu_and_memory_only_while_shown() {
         memory.contains(" of ") && memory.contains("GiB"),
         "{memory}"
     );
-    let texts = crate::harness::label_texts(&c.model().host_page.get().expect("shown").root);
+    let texts = crate::harness::label_texts(&crate::harness::shown(&c.model().host_page).root);
     assert!(texts.iter().any(|t| t == "CPU") && texts.iter().any(|t| t == "Memory in use"));
 
     pages(&c).set_visible_child_name("machines");
@@ -68,7 +68,7 @@ pub fn a_host_without_statistics_shows_no_empty_graphs() {
         c.model().hosts[0].store.status == ConnectionStatus::Live
     });
     show_page(&c, "host");
-    let page = c.model().host_page.get().expect("shown").clone();
+    let page = crate::harness::shown(&c.model().host_page).clone();
     let usage = &page.usage;
     pump_until(Duration::from_secs(10), "two samples", || {
         usage.samples.get() >= 2

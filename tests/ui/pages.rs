@@ -9,7 +9,7 @@ use hangar::core::worker::ConnectionSpec;
 use relm4::prelude::*;
 
 use crate::common::node_uri;
-use crate::harness::{close, find_widget, launch, pump_until, show_page};
+use crate::harness::{close, find_widget, launch, pump_until, show_page, shown};
 
 const T: Duration = Duration::from_secs(10);
 
@@ -26,7 +26,7 @@ pub fn switching_a_network_off_stops_it_and_the_row_follows() {
         c.model().hosts[0].store.status == ConnectionStatus::Live
     });
     show_page(&c, "networks");
-    let page = c.model().networks.get().expect("shown").root.clone();
+    let page = shown(&c.model().networks).root.clone();
     let sw = active_switch(&page, "net-1").expect("a switch on net-1");
     assert!(sw.state() && sw.is_active(), "net-1 starts active");
     sw.set_active(false);
@@ -50,7 +50,7 @@ pub fn a_pool_switch_that_libvirt_refuses_snaps_back_with_the_reason() {
         c.model().hosts[0].store.status == ConnectionStatus::Live
     });
     show_page(&c, "storage");
-    let page = c.model().storage.get().expect("shown").root.clone();
+    let page = shown(&c.model().storage).root.clone();
     let sw = active_switch(&page, "pool-1").expect("a switch on pool-1");
     let handle = c.model().hosts[0].handle.clone();
     // Someone else stops the pool first; our "stop" is then refused by libvirt.
@@ -77,23 +77,9 @@ pub fn the_host_page_reports_the_node_and_why_acceleration_is_off() {
     let c = launch(vec![ConnectionSpec::new(uri)]);
     show_page(&c, "host");
     pump_until(T, "host report read", || {
-        c.model()
-            .host_page
-            .get()
-            .expect("shown")
-            .last
-            .borrow()
-            .is_some()
+        shown(&c.model().host_page).last.borrow().is_some()
     });
-    let report = c
-        .model()
-        .host_page
-        .get()
-        .expect("shown")
-        .last
-        .borrow()
-        .clone()
-        .unwrap();
+    let report = shown(&c.model().host_page).last.borrow().clone().unwrap();
     // The node file says: 8 CPUs at 2400 MHz, 1 socket × 4 cores × 2 threads, 32 GiB.
     assert_eq!((report.info.cpus, report.info.mhz), (8, 2400));
     assert_eq!(
@@ -103,7 +89,7 @@ pub fn the_host_page_reports_the_node_and_why_acceleration_is_off() {
     assert_eq!(report.info.memory_kib, 33_554_432);
     // The test driver offers no kvm domain type: emulation, and the page says why.
     assert!(!report.acceleration.usable);
-    let texts = crate::harness::label_texts(&c.model().host_page.get().expect("shown").root);
+    let texts = crate::harness::label_texts(&shown(&c.model().host_page).root);
     assert!(
         texts
             .iter()
@@ -148,11 +134,11 @@ pub fn pages_are_built_when_first_shown_and_show_what_happened_before() {
     });
 
     show_page(&c, "networks");
-    let page = c.model().networks.get().expect("shown").root.clone();
+    let page = shown(&c.model().networks).root.clone();
     assert!(!active_switch(&page, "net-1").expect("net-1's row").state());
     assert!(active_switch(&page, "net-2").expect("net-2's row").state());
     show_page(&c, "storage");
-    let page = c.model().storage.get().expect("shown").root.clone();
+    let page = shown(&c.model().storage).root.clone();
     assert!(!active_switch(&page, "pool-1")
         .expect("pool-1's row")
         .state());

@@ -153,7 +153,7 @@ pub(crate) fn toast_contains(c: &Controller<App>, words: &str) {
 
 pub fn a_network_row_shows_mode_addresses_and_dhcp_range() {
     let (c, _dir) = open("ui-net-details", "networks");
-    let page = c.model().networks.get().expect("shown").root.clone();
+    let page = crate::harness::shown(&c.model().networks).root.clone();
     let row = expander(&page, "net-1");
     pump_until(T, "the details of net-1", || {
         row.subtitle().contains("DHCP 10.1.0.100–10.1.0.200")
@@ -177,10 +177,7 @@ pub fn a_network_row_shows_mode_addresses_and_dhcp_range() {
 
 pub fn the_new_network_dialog_refuses_bad_input_next_to_the_fields() {
     let (c, _dir) = open("ui-net-create", "networks");
-    c.model()
-        .networks
-        .get()
-        .expect("shown")
+    crate::harness::shown(&c.model().networks)
         .create_button
         .emit_clicked();
     let dialog = wait_window::<adw::Window>("new-network");
@@ -224,7 +221,7 @@ pub fn the_new_network_dialog_refuses_bad_input_next_to_the_fields() {
             .any(|n| n.name == "lab" && n.active)
     });
     pump_until(T, "the dialog closes", || !dialog.is_visible());
-    let page = c.model().networks.get().expect("shown").root.clone();
+    let page = crate::harness::shown(&c.model().networks).root.clone();
     let row = expander(&page, "lab");
     pump_until(T, "its details", || {
         row.subtitle().contains("10.213.9.1/24")
@@ -234,7 +231,7 @@ pub fn the_new_network_dialog_refuses_bad_input_next_to_the_fields() {
 
 pub fn deleting_a_network_in_use_names_the_running_machines() {
     let (c, _dir) = open("ui-net-delete", "networks");
-    let page = c.model().networks.get().expect("shown").root.clone();
+    let page = crate::harness::shown(&c.model().networks).root.clone();
     expander(&page, "net-1")
         .activate_action("net.delete", None)
         .unwrap();
@@ -252,7 +249,7 @@ pub fn deleting_a_network_in_use_names_the_running_machines() {
 
 pub fn the_network_xml_editor_shows_libvirts_refusal_and_changes_nothing() {
     let (c, _dir) = open("ui-net-xml", "networks");
-    let page = c.model().networks.get().expect("shown").root.clone();
+    let page = crate::harness::shown(&c.model().networks).root.clone();
     expander(&page, "net-2")
         .activate_action("net.edit-xml", None)
         .unwrap();
@@ -287,7 +284,7 @@ pub(crate) fn volume_row(pool: &adw::ExpanderRow, name: &str) -> Option<adw::Act
 
 pub fn a_pool_lists_its_volumes_with_users_and_creates_one() {
     let (c, _dir) = open("ui-vol-create", "storage");
-    let page = c.model().storage.get().expect("shown").root.clone();
+    let page = crate::harness::shown(&c.model().storage).root.clone();
     let images = expander(&page, "images");
     pump_until(T, "the pool's type", || {
         images.subtitle().starts_with("dir")
@@ -398,10 +395,7 @@ pub fn a_pool_lists_its_volumes_with_users_and_creates_one() {
 
 pub fn the_new_pool_dialog_checks_then_defines_and_starts() {
     let (c, _dir) = open("ui-pool-create", "storage");
-    c.model()
-        .storage
-        .get()
-        .expect("shown")
+    crate::harness::shown(&c.model().storage)
         .create_button
         .emit_clicked();
     let dialog = wait_window::<adw::Window>("new-pool");
@@ -441,7 +435,7 @@ pub fn the_new_pool_dialog_checks_then_defines_and_starts() {
 
 pub fn a_pool_used_by_a_running_machine_is_not_stopped() {
     let (c, _dir) = open("ui-pool-used", "storage");
-    let page = c.model().storage.get().expect("shown").root.clone();
+    let page = crate::harness::shown(&c.model().storage).root.clone();
     let images = expander(&page, "images");
     images.activate_action("pool.delete", None).unwrap();
     let confirm = wait_window::<adw::MessageDialog>("");
@@ -521,18 +515,14 @@ pub fn uploads_show_progress_cancel_cleanly_and_download_back() {
         .unwrap()
         .expect("pool");
     crate::harness::show_page(&c, "storage");
-    let page = c.model().storage.get().expect("shown").root.clone();
+    let page = crate::harness::shown(&c.model().storage).root.clone();
     pump_until(T, "the pool's row", || {
         find_widget::<adw::ExpanderRow>(&page, &|r| r.widget_name() == name.as_str()).is_some()
     });
     let row = expander(&page, &name);
     row.set_expanded(true);
 
-    c.model()
-        .storage
-        .get()
-        .expect("shown")
-        .upload_path(&uuid, small.clone());
+    crate::harness::shown(&c.model().storage).upload_path(&uuid, small.clone());
     let dialog = wait_window::<adw::Window>("upload-volume");
     assert_eq!(entry(&dialog, "value").text(), "small.iso");
     ok_button(&dialog).emit_clicked();
@@ -543,11 +533,7 @@ pub fn uploads_show_progress_cancel_cleanly_and_download_back() {
     assert_eq!(std::fs::read(dir.join("small.iso")).unwrap(), data);
 
     // A large upload: the bar moves, Cancel removes the half-made volume.
-    c.model()
-        .storage
-        .get()
-        .expect("shown")
-        .upload_path(&uuid, big.clone());
+    crate::harness::shown(&c.model().storage).upload_path(&uuid, big.clone());
     let dialog = wait_window::<adw::Window>("upload-volume");
     ok_button(&dialog).emit_clicked();
     let progress = wait_window::<adw::Window>("progress");
@@ -566,11 +552,7 @@ pub fn uploads_show_progress_cancel_cleanly_and_download_back() {
     );
 
     let back = files.join("back.iso");
-    c.model()
-        .storage
-        .get()
-        .expect("shown")
-        .download_path(&uuid, "small.iso", back.clone());
+    crate::harness::shown(&c.model().storage).download_path(&uuid, "small.iso", back.clone());
     toast_contains(&c, "Saved to");
     assert_eq!(std::fs::read(&back).unwrap(), data);
     close(c);
@@ -580,7 +562,7 @@ pub fn uploads_show_progress_cancel_cleanly_and_download_back() {
 /// says so); a resize that would shrink is refused under its field.
 pub fn leases_and_resize_answer_in_their_windows() {
     let (c, _dir) = open("ui-leases", "networks");
-    let page = c.model().networks.get().expect("shown").root.clone();
+    let page = crate::harness::shown(&c.model().networks).root.clone();
     expander(&page, "net-1")
         .activate_action("net.leases", None)
         .unwrap();
@@ -594,7 +576,7 @@ pub fn leases_and_resize_answer_in_their_windows() {
     leases.close();
 
     crate::harness::show_page(&c, "storage");
-    let page = c.model().storage.get().expect("shown").root.clone();
+    let page = crate::harness::shown(&c.model().storage).root.clone();
     let pool1 = expander(&page, "pool-1");
     pool1.set_expanded(true);
     pump_until(T, "the volumes", || {
@@ -631,7 +613,7 @@ pub fn the_demo_host_shows_its_networks_and_storage() {
         c.model().hosts[0].store.status == ConnectionStatus::Live
     });
     crate::harness::show_page(&c, "networks");
-    let page = c.model().networks.get().expect("shown").root.clone();
+    let page = crate::harness::shown(&c.model().networks).root.clone();
     let names: Vec<String> = c.model().hosts[0]
         .store
         .networks
@@ -648,7 +630,7 @@ pub fn the_demo_host_shows_its_networks_and_storage() {
     expander(&page, &names[0]).set_expanded(true);
     screenshot(c.widget(), "demo-networks");
     crate::harness::show_page(&c, "storage");
-    let page = c.model().storage.get().expect("shown").root.clone();
+    let page = crate::harness::shown(&c.model().storage).root.clone();
     let pools: Vec<(String, bool)> = c.model().hosts[0]
         .store
         .pools

@@ -33,10 +33,15 @@ pub fn primary_menu_button() -> gtk::MenuButton {
     menu.append_section(None, &app);
     let button = gtk::MenuButton::builder()
         .icon_name("open-menu-symbolic")
-        .menu_model(&menu)
         .primary(true)
         .tooltip_text(gettext("Main Menu"))
         .build();
+    // The menu's popover is built when it is first opened, not at start-up.
+    button.set_create_popup_func(move |button| {
+        if button.popover().is_none() {
+            button.set_menu_model(Some(&menu));
+        }
+    });
     button.update_property(&[gtk::accessible::Property::Label(&gettext("Main Menu"))]);
     button
 }

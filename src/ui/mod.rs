@@ -9,6 +9,7 @@ pub mod details;
 pub mod host;
 pub mod host_content;
 pub mod host_view;
+pub mod lazy_page;
 pub mod lifecycle_switch;
 pub mod load_report;
 pub mod machines;

@@ -80,9 +80,8 @@ pub fn a_clone_shows_progress_and_cancel_deletes_the_unfinished_copy() {
             f.write_all(&chunk).unwrap();
         }
     }
-    let stack = find_widget::<adw::ViewStack>(c.widget(), &|_| true).unwrap();
-    stack.set_visible_child_name("storage");
-    let page = c.model().storage.root.clone();
+    crate::harness::show_page(&c, "storage");
+    let page = crate::harness::shown(&c.model().storage).root.clone();
     pump_until(T, "the pool's row", || {
         find_widget::<adw::ExpanderRow>(&page, &|r| r.widget_name() == name.as_str()).is_some()
     });

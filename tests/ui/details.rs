@@ -31,13 +31,12 @@ pub fn open(c: &Controller<App>, name: &str) {
     // What a double click or Enter on the row does.
     view.emit_by_name::<()>("activate", &[&pos]);
     pump_until(T, "details read", || {
-        c.model()
-            .machines
-            .details
-            .last
-            .borrow()
-            .as_ref()
-            .is_some_and(|d| d.summary.name == name)
+        c.model().machines.built_details().is_some_and(|view| {
+            view.last
+                .borrow()
+                .as_ref()
+                .is_some_and(|d| d.summary.name == name)
+        })
     });
 }
 
@@ -54,7 +53,7 @@ pub fn activating_a_row_shows_its_details_and_they_follow_events() {
     let c = launched("ui-det");
     open(&c, "vm-10");
     assert!(c.model().machines.showing_details());
-    let texts = label_texts(&c.model().machines.details.root);
+    let texts = label_texts(&c.model().machines.built_details().expect("opened").root);
     assert!(
         texts.iter().any(|t| t == "Shut off"),
         "state shown: {texts:?}"
@@ -76,7 +75,7 @@ pub fn activating_a_row_shows_its_details_and_they_follow_events() {
         .call(|conn| Ok(conn.lookup_domain_by_name("vm-10")?.create()?))
         .unwrap();
     pump_until(T, "details say Running", || {
-        label_texts(&c.model().machines.details.root)
+        label_texts(&c.model().machines.built_details().expect("opened").root)
             .iter()
             .any(|t| t.starts_with("Running"))
     });
@@ -99,7 +98,7 @@ pub fn activating_a_row_shows_its_details_and_they_follow_events() {
 pub fn autostart_and_xml_edits_reach_libvirt_and_bad_xml_changes_nothing() {
     let c = launched("ui-det-edit");
     open(&c, "vm-3");
-    let details = c.model().machines.details.clone();
+    let details = c.model().machines.built_details().expect("opened").clone();
 
     let switch =
         crate::harness::find_widget::<gtk::Switch>(&details.overview.root, &|_| true).unwrap();
@@ -172,7 +171,7 @@ pub fn statistics_reach_the_row_and_the_details_graphs() {
         || row.cpu_history().len() >= 2,
     );
     open(&c, "vm-1");
-    let details = c.model().machines.details.clone();
+    let details = c.model().machines.built_details().expect("opened").clone();
     pump_until(
         Duration::from_secs(15),
         "the CPU graph shows a value",
@@ -185,7 +184,13 @@ pub fn statistics_reach_the_row_and_the_details_graphs() {
 pub fn snapshots_are_taken_reverted_and_deleted_from_the_tab() {
     let c = launched("ui-snap");
     open(&c, "vm-1");
-    let page = c.model().machines.details.snapshots.clone();
+    let page = c
+        .model()
+        .machines
+        .built_details()
+        .expect("opened")
+        .snapshots
+        .clone();
     page.name.set_text("before upgrade");
     page.take.emit_clicked();
     pump_until(T, "the snapshot is listed", || {
@@ -232,7 +237,7 @@ pub fn snapshots_are_taken_reverted_and_deleted_from_the_tab() {
 pub fn resizing_a_disk_outside_any_pool_while_off_explains_what_to_do() {
     let c = launched("ui-resize");
     open(&c, "vm-10");
-    let details = c.model().machines.details.clone();
+    let details = c.model().machines.built_details().expect("opened").clone();
     let resize = crate::harness::find_widget::<gtk::Button>(&details.root, &|b| {
         b.label().as_deref() == Some("Resize…")
     })
@@ -278,7 +283,7 @@ pub fn a_disk_added_in_the_dialog_appears_in_the_hardware_list() {
     use crate::dialogs::{entry, ok_button, screenshot, shown_error, wait_window};
     let c = launched("ui-add-disk");
     open(&c, "vm-10");
-    let details = c.model().machines.details.clone();
+    let details = c.model().machines.built_details().expect("opened").clone();
     button(&details.root, "Add Disk…").emit_clicked();
     let dialog = wait_window::<adw::Window>("add-disk");
     assert_eq!(
@@ -331,7 +336,7 @@ pub fn a_disk_added_in_the_dialog_appears_in_the_hardware_list() {
 pub fn the_link_switch_pulls_the_cable_and_a_refusal_snaps_back() {
     let c = launched("ui-link");
     open(&c, "vm-10");
-    let details = c.model().machines.details.clone();
+    let details = c.model().machines.built_details().expect("opened").clone();
     let link = || {
         crate::harness::find_widget::<gtk::Switch>(&details.hardware.borrow().root, &|s| {
             s.tooltip_text().is_some_and(|t| t.starts_with("Link"))
@@ -371,7 +376,7 @@ pub fn the_link_switch_pulls_the_cable_and_a_refusal_snaps_back() {
 pub fn removing_a_disk_offers_keep_or_delete_and_says_why_not() {
     let c = launched("ui-rm-disk");
     open(&c, "vm-10");
-    let details = c.model().machines.details.clone();
+    let details = c.model().machines.built_details().expect("opened").clone();
     button(&details.root, "Add Disk…").emit_clicked();
     let dialog = crate::dialogs::wait_window::<adw::Window>("add-disk");
     crate::dialogs::entry(&dialog, "size").set_text("1");

@@ -31,7 +31,7 @@ pub fn a_running_real_guest_changes_from_the_hardware_page() {
     });
     let name = f.dom.name().unwrap();
     crate::details::open(&c, &name);
-    let details = c.model().machines.details.clone();
+    let details = c.model().machines.built_details().expect("opened").clone();
     find_widget::<adw::ViewStack>(&details.root, &|_| true)
         .unwrap()
         .set_visible_child_name("hardware");

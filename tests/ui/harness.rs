@@ -4,6 +4,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
+use adw::prelude::BinExt;
 use gtk::glib;
 use gtk::prelude::*;
 use hangar::core::worker::ConnectionSpec;
@@ -104,6 +105,29 @@ pub fn launch(specs: Vec<ConnectionSpec>) -> Controller<App> {
         .detach();
     controller.widget().present();
     controller
+}
+
+/// Switches the host's pages to `name` as the page switcher does, and waits until the
+/// window has built that page (Networks, Storage and Host are built when first shown).
+pub fn show_page(c: &Controller<App>, name: &str) {
+    let pages = find_widget::<adw::ViewStack>(c.widget(), &|_| true).expect("the pages");
+    pages.set_visible_child_name(name);
+    pump_until(
+        Duration::from_secs(5),
+        &format!("the {name} page built"),
+        || {
+            // The lazy pages sit in a slot (a bin) until they are built.
+            pages.child_by_name(name).is_some_and(|page| {
+                page.downcast_ref::<adw::Bin>()
+                    .map_or(true, |slot| slot.child().is_some())
+            })
+        },
+    );
+}
+
+/// A page that `show_page` built.
+pub fn shown<T>(page: &hangar::ui::lazy_page::LazyPage<T>) -> &T {
+    page.get().expect("the page was shown first (show_page)")
 }
 
 /// Closes the window and lets the workers deregister before the next case.

@@ -10,7 +10,7 @@ use hangar::core::worker::ConnectionSpec;
 use relm4::prelude::*;
 
 use crate::common::{node_uri, real_libvirt};
-use crate::harness::{close, find_widget, launch, pump_for, pump_until};
+use crate::harness::{close, find_widget, launch, pump_for, pump_until, show_page};
 
 fn pages(c: &Controller<hangar::ui::App>) -> adw::ViewStack {
     find_widget::<adw::ViewStack>(c.widget(), &|_| true).expect("the pages")
@@ -26,16 +26,15 @@ pub fn the_host_page_draws_cpu_and_memory_only_while_shown() {
     pump_until(Duration::from_secs(20), "listed", || {
         c.model().hosts[0].store.status == ConnectionStatus::Live
     });
-    let page = c.model().host_page.clone();
-    let usage = &page.usage;
     pump_for(Duration::from_secs(3));
-    assert_eq!(
-        usage.samples.get(),
-        0,
-        "nothing sampled while the page is hidden"
+    assert!(
+        c.model().host_page.get().is_none(),
+        "nothing built or sampled while the page was never shown"
     );
 
-    pages(&c).set_visible_child_name("host");
+    show_page(&c, "host");
+    let page = crate::harness::shown(&c.model().host_page).clone();
+    let usage = &page.usage;
     pump_until(Duration::from_secs(15), "both graphs drawn", || {
         usage.group.is_visible() && usage.cpu_value.is_visible() && usage.memory_value.is_visible()
     });
@@ -47,7 +46,7 @@ pub fn the_host_page_draws_cpu_and_memory_only_while_shown() {
         memory.contains(" of ") && memory.contains("GiB"),
         "{memory}"
     );
-    let texts = crate::harness::label_texts(&c.model().host_page.root);
+    let texts = crate::harness::label_texts(&crate::harness::shown(&c.model().host_page).root);
     assert!(texts.iter().any(|t| t == "CPU") && texts.iter().any(|t| t == "Memory in use"));
 
     pages(&c).set_visible_child_name("machines");
@@ -68,8 +67,8 @@ pub fn a_host_without_statistics_shows_no_empty_graphs() {
     pump_until(Duration::from_secs(10), "listed", || {
         c.model().hosts[0].store.status == ConnectionStatus::Live
     });
-    pages(&c).set_visible_child_name("host");
-    let page = c.model().host_page.clone();
+    show_page(&c, "host");
+    let page = crate::harness::shown(&c.model().host_page).clone();
     let usage = &page.usage;
     pump_until(Duration::from_secs(10), "two samples", || {
         usage.samples.get() >= 2

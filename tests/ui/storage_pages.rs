@@ -46,8 +46,7 @@ pub(crate) fn open(tag: &str, page: &str) -> (Controller<App>, PathBuf) {
     pump_until(T, "listed", || {
         c.model().hosts[0].store.status == ConnectionStatus::Live
     });
-    let stack = find_widget::<adw::ViewStack>(c.widget(), &|_| true).expect("the page stack");
-    stack.set_visible_child_name(page);
+    crate::harness::show_page(&c, page);
     settle();
     (c, dir)
 }
@@ -69,7 +68,7 @@ pub(crate) fn toast_contains(c: &Controller<App>, words: &str) {
 
 pub fn a_network_row_shows_mode_addresses_and_dhcp_range() {
     let (c, _dir) = open("ui-net-details", "networks");
-    let page = c.model().networks.root.clone();
+    let page = crate::harness::shown(&c.model().networks).root.clone();
     let row = expander(&page, "net-1");
     pump_until(T, "the details of net-1", || {
         row.subtitle().contains("DHCP 10.1.0.100–10.1.0.200")
@@ -93,7 +92,9 @@ pub fn a_network_row_shows_mode_addresses_and_dhcp_range() {
 
 pub fn the_new_network_dialog_refuses_bad_input_next_to_the_fields() {
     let (c, _dir) = open("ui-net-create", "networks");
-    c.model().networks.create_button.emit_clicked();
+    crate::harness::shown(&c.model().networks)
+        .create_button
+        .emit_clicked();
     let dialog = wait_window::<adw::Window>("new-network");
     entry(&dialog, "name").set_text("net-2");
     entry(&dialog, "subnet").set_text("10.1.0.0/16");
@@ -135,7 +136,7 @@ pub fn the_new_network_dialog_refuses_bad_input_next_to_the_fields() {
             .any(|n| n.name == "lab" && n.active)
     });
     pump_until(T, "the dialog closes", || !dialog.is_visible());
-    let page = c.model().networks.root.clone();
+    let page = crate::harness::shown(&c.model().networks).root.clone();
     let row = expander(&page, "lab");
     pump_until(T, "its details", || {
         row.subtitle().contains("10.213.9.1/24")
@@ -145,7 +146,7 @@ pub fn the_new_network_dialog_refuses_bad_input_next_to_the_fields() {
 
 pub fn deleting_a_network_in_use_names_the_running_machines() {
     let (c, _dir) = open("ui-net-delete", "networks");
-    let page = c.model().networks.root.clone();
+    let page = crate::harness::shown(&c.model().networks).root.clone();
     expander(&page, "net-1")
         .activate_action("net.delete", None)
         .unwrap();
@@ -163,7 +164,7 @@ pub fn deleting_a_network_in_use_names_the_running_machines() {
 
 pub fn the_network_xml_editor_shows_libvirts_refusal_and_changes_nothing() {
     let (c, _dir) = open("ui-net-xml", "networks");
-    let page = c.model().networks.root.clone();
+    let page = crate::harness::shown(&c.model().networks).root.clone();
     expander(&page, "net-2")
         .activate_action("net.edit-xml", None)
         .unwrap();
@@ -203,9 +204,8 @@ pub fn the_demo_host_shows_its_networks_and_storage() {
     pump_until(T, "listed", || {
         c.model().hosts[0].store.status == ConnectionStatus::Live
     });
-    let stack = find_widget::<adw::ViewStack>(c.widget(), &|_| true).unwrap();
-    stack.set_visible_child_name("networks");
-    let page = c.model().networks.root.clone();
+    crate::harness::show_page(&c, "networks");
+    let page = crate::harness::shown(&c.model().networks).root.clone();
     let names: Vec<String> = c.model().hosts[0]
         .store
         .networks
@@ -221,8 +221,8 @@ pub fn the_demo_host_shows_its_networks_and_storage() {
     }
     expander(&page, &names[0]).set_expanded(true);
     screenshot(c.widget(), "demo-networks");
-    stack.set_visible_child_name("storage");
-    let page = c.model().storage.root.clone();
+    crate::harness::show_page(&c, "storage");
+    let page = crate::harness::shown(&c.model().storage).root.clone();
     let pools: Vec<(String, bool)> = c.model().hosts[0]
         .store
         .pools

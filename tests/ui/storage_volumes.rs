@@ -27,7 +27,7 @@ pub(crate) fn volume_row(pool: &adw::ExpanderRow, name: &str) -> Option<adw::Act
 
 pub fn a_pool_lists_its_volumes_with_users_and_creates_one() {
     let (c, _dir) = open("ui-vol-create", "storage");
-    let page = c.model().storage.root.clone();
+    let page = crate::harness::shown(&c.model().storage).root.clone();
     let images = expander(&page, "images");
     pump_until(T, "the pool's type", || {
         images.subtitle().starts_with("dir")
@@ -138,7 +138,9 @@ pub fn a_pool_lists_its_volumes_with_users_and_creates_one() {
 
 pub fn the_new_pool_dialog_checks_then_defines_and_starts() {
     let (c, _dir) = open("ui-pool-create", "storage");
-    c.model().storage.create_button.emit_clicked();
+    crate::harness::shown(&c.model().storage)
+        .create_button
+        .emit_clicked();
     let dialog = wait_window::<adw::Window>("new-pool");
     entry(&dialog, "name").set_text("pool-1");
     entry(&dialog, "dir-target").set_text("relative/path");
@@ -176,7 +178,7 @@ pub fn the_new_pool_dialog_checks_then_defines_and_starts() {
 
 pub fn a_pool_used_by_a_running_machine_is_not_stopped() {
     let (c, _dir) = open("ui-pool-used", "storage");
-    let page = c.model().storage.root.clone();
+    let page = crate::harness::shown(&c.model().storage).root.clone();
     let images = expander(&page, "images");
     images.activate_action("pool.delete", None).unwrap();
     let confirm = wait_window::<adw::MessageDialog>("");
@@ -255,16 +257,15 @@ pub fn uploads_show_progress_cancel_cleanly_and_download_back() {
         .call(move |conn| Ok(pools::create(conn, &form, steps)))
         .unwrap()
         .expect("pool");
-    let stack = find_widget::<adw::ViewStack>(c.widget(), &|_| true).unwrap();
-    stack.set_visible_child_name("storage");
-    let page = c.model().storage.root.clone();
+    crate::harness::show_page(&c, "storage");
+    let page = crate::harness::shown(&c.model().storage).root.clone();
     pump_until(T, "the pool's row", || {
         find_widget::<adw::ExpanderRow>(&page, &|r| r.widget_name() == name.as_str()).is_some()
     });
     let row = expander(&page, &name);
     row.set_expanded(true);
 
-    c.model().storage.upload_path(&uuid, small.clone());
+    crate::harness::shown(&c.model().storage).upload_path(&uuid, small.clone());
     let dialog = wait_window::<adw::Window>("upload-volume");
     assert_eq!(entry(&dialog, "value").text(), "small.iso");
     ok_button(&dialog).emit_clicked();
@@ -275,7 +276,7 @@ pub fn uploads_show_progress_cancel_cleanly_and_download_back() {
     assert_eq!(std::fs::read(dir.join("small.iso")).unwrap(), data);
 
     // A large upload: the bar moves, Cancel removes the half-made volume.
-    c.model().storage.upload_path(&uuid, big.clone());
+    crate::harness::shown(&c.model().storage).upload_path(&uuid, big.clone());
     let dialog = wait_window::<adw::Window>("upload-volume");
     ok_button(&dialog).emit_clicked();
     let progress = wait_window::<adw::Window>("progress");
@@ -294,9 +295,7 @@ pub fn uploads_show_progress_cancel_cleanly_and_download_back() {
     );
 
     let back = files.join("back.iso");
-    c.model()
-        .storage
-        .download_path(&uuid, "small.iso", back.clone());
+    crate::harness::shown(&c.model().storage).download_path(&uuid, "small.iso", back.clone());
     toast_contains(&c, "Saved to");
     assert_eq!(std::fs::read(&back).unwrap(), data);
     close(c);
@@ -306,7 +305,7 @@ pub fn uploads_show_progress_cancel_cleanly_and_download_back() {
 /// says so); a resize that would shrink is refused under its field.
 pub fn leases_and_resize_answer_in_their_windows() {
     let (c, _dir) = open("ui-leases", "networks");
-    let page = c.model().networks.root.clone();
+    let page = crate::harness::shown(&c.model().networks).root.clone();
     expander(&page, "net-1")
         .activate_action("net.leases", None)
         .unwrap();
@@ -319,9 +318,8 @@ pub fn leases_and_resize_answer_in_their_windows() {
     screenshot(&leases, "dhcp-leases");
     leases.close();
 
-    let stack = find_widget::<adw::ViewStack>(c.widget(), &|_| true).unwrap();
-    stack.set_visible_child_name("storage");
-    let page = c.model().storage.root.clone();
+    crate::harness::show_page(&c, "storage");
+    let page = crate::harness::shown(&c.model().storage).root.clone();
     let pool1 = expander(&page, "pool-1");
     pool1.set_expanded(true);
     pump_until(T, "the volumes", || {

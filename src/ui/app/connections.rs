@@ -121,8 +121,8 @@ impl App {
         if self.hosts.is_empty() {
             self.selected_host = 0;
             self.machines.list.show(None);
-            self.networks.show(None, std::iter::empty());
-            self.storage.show(None, std::iter::empty());
+            self.show_networks();
+            self.show_storage();
             self.refresh_selected();
         } else if self.selected_host >= self.hosts.len() {
             self.selected_host = self.hosts.len() - 1;

@@ -5,12 +5,58 @@ use adw::prelude::*;
 use gettextrs::gettext;
 use relm4::prelude::*;
 
-use super::App;
+use super::{App, AppMsg};
 use crate::core::store::{ConnectionStatus, StoreChange};
-use crate::core::worker::WorkerEvent;
+use crate::core::worker::{Update, WorkerEvent};
 use crate::ui::machines::machine_list::MachineList;
 
 impl App {
+    /// One batch of worker updates: applied, then the window and the load report
+    /// (`--quit-after-load`) catch up.
+    pub(super) fn apply_batch(
+        &mut self,
+        batch: Vec<WorkerEvent>,
+        root: &adw::ApplicationWindow,
+        sender: &ComponentSender<Self>,
+    ) {
+        for ev in batch {
+            match &ev.update {
+                Update::Credentials(request) => {
+                    self.ask_credentials(ev.connection, request.clone(), root, sender)
+                }
+                Update::Connected(_) => self.settle_login(ev.connection, true),
+                Update::Failed(_) => self.settle_login(ev.connection, false),
+                _ => {}
+            }
+            self.apply(ev);
+        }
+        self.refresh_selected();
+        if let Some(report) = self.load_report.as_mut() {
+            report.check(&self.hosts, root);
+        }
+    }
+
+    /// The updates that arrived while GTK started, applied while the window is built:
+    /// its first layout is then the listing, not a "Connecting" page nobody sees. A
+    /// login prompt waits for the shown window, and so does everything after it.
+    pub(super) fn apply_early(
+        &mut self,
+        mut early: Vec<WorkerEvent>,
+        root: &adw::ApplicationWindow,
+        sender: &ComponentSender<Self>,
+    ) {
+        let prompt = early
+            .iter()
+            .position(|ev| matches!(ev.update, Update::Credentials(_)));
+        let later = prompt.map(|i| early.split_off(i)).unwrap_or_default();
+        if !early.is_empty() {
+            self.apply_batch(early, root, sender);
+        }
+        if !later.is_empty() {
+            sender.input(AppMsg::Worker(later));
+        }
+    }
+
     pub(super) fn apply(&mut self, ev: WorkerEvent) {
         let Some(index) = self.hosts.iter().position(|h| h.handle.id == ev.connection) else {
             return;
@@ -21,41 +67,49 @@ impl App {
             return;
         }
         match &change {
-            StoreChange::Reloaded => {
-                self.networks
-                    .show(Some(&host.handle), host.store.networks.values());
-                self.storage
-                    .show(Some(&host.handle), host.store.pools.values());
-                self.host_page.show(Some(&host.handle));
-            }
+            StoreChange::Reloaded => self.show_host_pages(),
             StoreChange::DomainChanged(uuid) | StoreChange::DomainAdded(uuid) => {
                 if let (Some(trace), Some(d)) = (&self.row_trace, host.store.domains.get(uuid)) {
                     trace.changed(&self.machines.list.view, &d.name, d.state.key());
                 }
-                if self.machines.details.shown_uuid().as_deref() == Some(uuid.as_str()) {
-                    self.machines.details.refresh();
+                if let Some(details) = self.machines.built_details() {
+                    if details.shown_uuid().as_deref() == Some(uuid.as_str()) {
+                        details.refresh();
+                    }
                 }
             }
             StoreChange::DomainRemoved(uuid)
-                if self.machines.details.shown_uuid().as_deref() == Some(uuid.as_str()) =>
+                if self.machines.details_uuid().as_deref() == Some(uuid.as_str()) =>
             {
                 self.machines.close_details();
                 self.toaster
                     .show(gettext("The machine was deleted on the host"));
             }
             StoreChange::DomainLabels(_) => self.machines.list.labels_changed(),
+            // A page not built yet shows the store as it is once it is built.
             StoreChange::NetworkChanged(uuid) => {
-                if let Some(n) = host.store.networks.get(uuid) {
-                    self.networks.changed(n);
+                if let (Some(page), Some(n)) =
+                    (self.networks.get_mut(), host.store.networks.get(uuid))
+                {
+                    page.changed(n);
                 }
             }
-            StoreChange::NetworkRemoved(uuid) => self.networks.removed(uuid),
+            StoreChange::NetworkRemoved(uuid) => {
+                if let Some(page) = self.networks.get_mut() {
+                    page.removed(uuid);
+                }
+            }
             StoreChange::PoolChanged(uuid) => {
-                if let Some(p) = host.store.pools.get(uuid) {
-                    self.storage.changed(p);
+                if let (Some(page), Some(p)) = (self.storage.get_mut(), host.store.pools.get(uuid))
+                {
+                    page.changed(p);
                 }
             }
-            StoreChange::PoolRemoved(uuid) => self.storage.removed(uuid),
+            StoreChange::PoolRemoved(uuid) => {
+                if let Some(page) = self.storage.get_mut() {
+                    page.removed(uuid);
+                }
+            }
             _ => {}
         }
     }
@@ -83,18 +137,7 @@ impl App {
         self.selected_host = index;
         let host = self.hosts.get(index);
         self.machines.list.show(host.map(|h| &h.domains.store));
-        self.networks.show(
-            host.map(|h| &h.handle),
-            host.iter().flat_map(|h| h.store.networks.values()),
-        );
-        self.storage.show(
-            host.map(|h| &h.handle),
-            host.iter().flat_map(|h| h.store.pools.values()),
-        );
-        self.host_page.show(
-            host.filter(|h| h.store.status.is_online())
-                .map(|h| &h.handle),
-        );
+        self.show_host_pages();
         self.refresh_selected();
     }
 

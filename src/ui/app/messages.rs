@@ -27,8 +27,9 @@ pub enum AppMsg {
     /// Time to sample statistics of the selected host's running machines.
     StatsTick,
     StatsSampled(StatsSampled),
-    /// Time to sample the selected host's CPU and memory (the Host page is shown).
-    SampleHost,
+    /// A page of the host's stack came on screen (by its name): build it the first
+    /// time; the Host page also samples the host's CPU and memory at once.
+    PageShown(String),
     HostSampled {
         connection: crate::core::model::ConnectionId,
         result: Result<crate::core::host::NodeSample, UserError>,

@@ -12,6 +12,7 @@ mod hosts;
 mod keys;
 mod machine_actions;
 mod messages;
+mod pages;
 mod sidebar;
 mod stats;
 
@@ -19,6 +20,7 @@ pub use messages::{AppMsg, StatsSampled};
 
 use super::host_content::HostContent;
 use super::host_view::HostView;
+use super::lazy_page::LazyPage;
 use super::load_report::LoadReport;
 use super::machines::page::MachinesPage;
 use super::machines::power_actions::PowerActions;
@@ -27,7 +29,7 @@ use super::row_trace::RowTrace;
 use super::storage::page::StoragePage;
 use super::toaster::Toaster;
 use crate::core::domain_action::DomainAction;
-use crate::core::worker::{ConnectionHandle, Update, WorkerEvent};
+use crate::core::worker::{ConnectionHandle, WorkerEvent};
 use crate::settings::AppSettings;
 use header::Header;
 use keys::{install_actions, install_shortcuts};
@@ -48,9 +50,10 @@ pub struct App {
     pub hosts: Vec<HostView>,
     pub selected_host: usize,
     pub machines: MachinesPage,
-    pub networks: NetworksPage,
-    pub storage: StoragePage,
-    pub host_page: std::rc::Rc<super::host::page::HostPage>,
+    /// Built when first shown (see `pages.rs`).
+    pub networks: LazyPage<NetworksPage>,
+    pub storage: LazyPage<StoragePage>,
+    pub host_page: LazyPage<std::rc::Rc<super::host::page::HostPage>>,
     pub power: PowerActions,
     pub console_button: gtk::Button,
     pub delete_button: gtk::Button,
@@ -102,10 +105,22 @@ impl Component for App {
     ) -> ComponentParts<Self> {
         let toasts = adw::ToastOverlay::new();
         let toaster = Toaster::new(&toasts);
-        let machines = MachinesPage::new(toaster.clone());
-        let networks = NetworksPage::new(toaster.clone());
-        let storage = StoragePage::new(toaster.clone());
-        let host_page = super::host::page::HostPage::new();
+        let machines = {
+            let sender = sender.clone();
+            MachinesPage::new(toaster.clone(), move |details| {
+                let back = sender.clone();
+                details
+                    .back
+                    .connect_clicked(move |_| back.input(AppMsg::CloseDetails));
+                let delete = sender.clone();
+                details
+                    .delete
+                    .connect_clicked(move |_| delete.input(AppMsg::DeleteSelected));
+            })
+        };
+        let networks = LazyPage::default();
+        let storage = LazyPage::default();
+        let host_page = LazyPage::default();
         let content = {
             let sender = sender.clone();
             HostContent::new(move || sender.input(AppMsg::Reconnect))
@@ -117,19 +132,19 @@ impl Component for App {
             "computer-symbolic",
         );
         content.add_page(
-            &networks.root,
+            &networks.slot,
             "networks",
             &gettext("Networks"),
             "network-workgroup-symbolic",
         );
         content.add_page(
-            &storage.root,
+            &storage.slot,
             "storage",
             &gettext("Storage"),
             "drive-harddisk-symbolic",
         );
         content.add_page(
-            &host_page.root,
+            &host_page.slot,
             "host",
             &gettext("Host"),
             "network-server-symbolic",
@@ -143,20 +158,26 @@ impl Component for App {
         } = header::build(&content.pages, &sender);
         install_actions(&window, &sender);
         {
-            // Opening the Host page samples at once: memory shows without waiting a tick.
             let sender = sender.clone();
             content
                 .pages
                 .connect_visible_child_name_notify(move |pages| {
-                    if pages.visible_child_name().as_deref() == Some("host") {
-                        sender.input(AppMsg::SampleHost);
+                    if let Some(name) = pages.visible_child_name() {
+                        sender.input(AppMsg::PageShown(name.into()));
                     }
                 });
         }
-        // Below the switcher's width the pages move to a bar at the bottom.
-        let switcher_bar = adw::ViewSwitcherBar::builder()
-            .stack(&content.pages)
-            .build();
+        // Below the switcher's width the pages move to a bar at the bottom; the bar
+        // gets its buttons when it is first revealed, not at start-up.
+        let switcher_bar = adw::ViewSwitcherBar::new();
+        {
+            let pages = content.pages.clone();
+            switcher_bar.connect_reveal_notify(move |bar| {
+                if bar.reveals() && bar.stack().is_none() {
+                    bar.set_stack(Some(&pages));
+                }
+            });
+        }
         title
             .bind_property("title-visible", &switcher_bar, "reveal")
             .build();
@@ -199,20 +220,6 @@ impl Component for App {
                 sender.input(AppMsg::OpenDetails(position));
             });
         }
-        {
-            let sender = sender.clone();
-            machines
-                .details
-                .back
-                .connect_clicked(move |_| sender.input(AppMsg::CloseDetails));
-        }
-        {
-            let sender = sender.clone();
-            machines
-                .details
-                .delete
-                .connect_clicked(move |_| sender.input(AppMsg::DeleteSelected));
-        }
         install_shortcuts(&window, &sender);
         {
             // Delete acts on the list only, never while typing in an entry.
@@ -248,8 +255,11 @@ impl Component for App {
             });
         }
 
-        // Forward worker updates, draining whatever queued up into one batch so a
-        // burst of events costs one update cycle.
+        // What the workers reported while GTK started (often the whole listing) is
+        // applied below, before the window is first shown and laid out.
+        let early: Vec<WorkerEvent> = std::iter::from_fn(|| init.updates.try_recv().ok()).collect();
+        // Forward later worker updates, draining whatever queued up into one batch so
+        // a burst of events costs one update cycle.
         {
             let input = sender.input_sender().clone();
             let updates = init.updates;
@@ -296,6 +306,7 @@ impl Component for App {
             model.sidebar.select_row(Some(&first));
         }
         model.show_host(0);
+        model.apply_early(early, &window, &sender);
         ComponentParts {
             model,
             widgets: AppWidgets {},
@@ -304,23 +315,7 @@ impl Component for App {
 
     fn update(&mut self, msg: AppMsg, sender: ComponentSender<Self>, root: &Self::Root) {
         match msg {
-            AppMsg::Worker(batch) => {
-                for ev in batch {
-                    match &ev.update {
-                        Update::Credentials(request) => {
-                            self.ask_credentials(ev.connection, request.clone(), root, &sender)
-                        }
-                        Update::Connected(_) => self.settle_login(ev.connection, true),
-                        Update::Failed(_) => self.settle_login(ev.connection, false),
-                        _ => {}
-                    }
-                    self.apply(ev);
-                }
-                self.refresh_selected();
-                if let Some(report) = self.load_report.as_mut() {
-                    report.check(&self.hosts, root);
-                }
-            }
+            AppMsg::Worker(batch) => self.apply_batch(batch, root, &sender),
             AppMsg::HostSelected(index) => self.show_host(index),
             AppMsg::SelectionChanged => self.refresh_actions(),
             AppMsg::OpenDetails(position) => self.open_details(position),
@@ -340,7 +335,13 @@ impl Component for App {
                 self.sample_stats(root, &sender);
                 self.sample_host(root, &sender);
             }
-            AppMsg::SampleHost => self.sample_host(root, &sender),
+            AppMsg::PageShown(name) => {
+                self.build_page(&name);
+                // Opening the Host page samples at once: memory shows without a tick.
+                if name == "host" {
+                    self.sample_host(root, &sender);
+                }
+            }
             AppMsg::HostSampled { connection, result } => self.show_host_sample(connection, result),
             AppMsg::StatsSampled(sampled) => self.show_stats(sampled),
             AppMsg::ShowAbout => super::about::show_about(root),
@@ -426,7 +427,9 @@ impl Component for App {
             AppMsg::Close => {
                 // Console streams first, then events and connections, before GTK goes away.
                 super::console::ConsoleWindow::close_all();
-                self.machines.details.hide();
+                if let Some(details) = self.machines.built_details() {
+                    details.hide();
+                }
                 for host in &self.hosts {
                     host.handle.close();
                 }

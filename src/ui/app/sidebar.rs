@@ -61,6 +61,34 @@ pub fn build(sender: &ComponentSender<App>) -> (gtk::ListBox, gtk::Box) {
 
 /// Right click (or a long press) on a row selects it and offers Edit and Remove.
 fn install_context_menu(sidebar: &gtk::ListBox) {
+    // Built on first use, not at start-up.
+    let popover: std::rc::Rc<std::cell::OnceCell<gtk::PopoverMenu>> = Default::default();
+    let open_at = {
+        let sidebar = sidebar.clone();
+        move |x: f64, y: f64| {
+            let Some(row) = sidebar.row_at_y(y as i32) else {
+                return;
+            };
+            sidebar.select_row(Some(&row));
+            let popover = popover.get_or_init(|| context_menu(&sidebar));
+            popover.set_pointing_to(Some(&gtk::gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
+            popover.popup();
+        }
+    };
+    let click = gtk::GestureClick::builder()
+        .button(gtk::gdk::BUTTON_SECONDARY)
+        .build();
+    {
+        let open_at = open_at.clone();
+        click.connect_pressed(move |_, _, x, y| open_at(x, y));
+    }
+    sidebar.add_controller(click);
+    let press = gtk::GestureLongPress::new();
+    press.connect_pressed(move |_, x, y| open_at(x, y));
+    sidebar.add_controller(press);
+}
+
+fn context_menu(sidebar: &gtk::ListBox) -> gtk::PopoverMenu {
     let menu = gtk::gio::Menu::new();
     menu.append(
         Some(&gettext("Edit Connection…")),
@@ -79,26 +107,5 @@ fn install_context_menu(sidebar: &gtk::ListBox) {
         let popover = popover.clone();
         sidebar.connect_destroy(move |_| popover.unparent());
     }
-    let open_at = {
-        let sidebar = sidebar.clone();
-        move |x: f64, y: f64| {
-            let Some(row) = sidebar.row_at_y(y as i32) else {
-                return;
-            };
-            sidebar.select_row(Some(&row));
-            popover.set_pointing_to(Some(&gtk::gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
-            popover.popup();
-        }
-    };
-    let click = gtk::GestureClick::builder()
-        .button(gtk::gdk::BUTTON_SECONDARY)
-        .build();
-    {
-        let open_at = open_at.clone();
-        click.connect_pressed(move |_, _, x, y| open_at(x, y));
-    }
-    sidebar.add_controller(click);
-    let press = gtk::GestureLongPress::new();
-    press.connect_pressed(move |_, x, y| open_at(x, y));
-    sidebar.add_controller(press);
+    popover
 }

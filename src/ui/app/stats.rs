@@ -38,7 +38,7 @@ impl App {
                 .into_iter()
                 .filter(is_running)
                 .collect(),
-            detailed: self.machines.details.shown_uuid().filter(is_running),
+            detailed: self.machines.details_uuid().filter(is_running),
         };
         if !plan.whole_host && plan.on_screen.is_empty() && plan.detailed.is_none() {
             return;
@@ -78,13 +78,15 @@ impl App {
             return;
         };
         let before = thread_cpu_time();
-        let shown = self.machines.details.shown_uuid();
+        let shown = self.machines.details_uuid();
         for (uuid, rates) in self.stats.absorb(samples, sampled.whole_host) {
             if let Some(row) = host.domains.get(&uuid) {
                 row.push_cpu(rates.cpu_percent);
             }
             if shown.as_deref() == Some(uuid.as_str()) {
-                self.machines.details.push_rates(&rates);
+                if let Some(details) = self.machines.built_details() {
+                    details.push_rates(&rates);
+                }
             }
         }
         if sampled.whole_host {
@@ -130,7 +132,9 @@ impl App {
         let selected = self.hosts.get(self.selected_host).map(|h| h.handle.id);
         // Like the machines' statistics, a failed sample is skipped, not reported.
         if let (true, Ok(sample)) = (selected == Some(connection), result) {
-            self.host_page.usage.push(&sample);
+            if let Some(page) = self.host_page.get() {
+                page.usage.push(&sample);
+            }
         }
     }
 }

@@ -1,6 +1,11 @@
 //! The Machines page: the table, a status page when the host has no machines, and the
 //! details of one machine when it is opened.
+//!
+//! The details view (overview graphs, hardware, XML editor, snapshots…) is built the
+//! first time a machine is opened, not at start-up: it is many widgets, and GTK styles
+//! even the hidden pages of a stack before the first frame.
 
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 use gettextrs::gettext;
@@ -16,12 +21,15 @@ pub struct MachinesPage {
     pub search_bar: gtk::SearchBar,
     pub search: gtk::SearchEntry,
     pub list: MachineList,
-    pub details: Rc<DetailsView>,
+    details: OnceCell<Rc<DetailsView>>,
+    toaster: Toaster,
+    /// Connects the new details view's buttons (Back, Delete) to the window.
+    on_details_built: Box<dyn Fn(&DetailsView)>,
     has_rows: std::cell::Cell<bool>,
 }
 
 impl MachinesPage {
-    pub fn new(toaster: Toaster) -> Self {
+    pub fn new(toaster: Toaster, on_details_built: impl Fn(&DetailsView) + 'static) -> Self {
         let list = MachineList::new();
         let scroller = gtk::ScrolledWindow::builder()
             .child(&list.view)
@@ -48,12 +56,10 @@ impl MachinesPage {
             .title(gettext("No Virtual Machines"))
             .description(gettext("This host has no virtual machines yet."))
             .build();
-        let details = DetailsView::new(toaster);
         let root = crate::ui::page_stack::new_stack();
         root.set_transition_type(gtk::StackTransitionType::SlideLeftRight);
         root.add_named(&list_box, Some("list"));
         root.add_named(&empty, Some("empty"));
-        root.add_named(&details.root, Some("details"));
         {
             let list = list.clone();
             search.connect_search_changed(move |e| list.set_query(&e.text()));
@@ -63,7 +69,9 @@ impl MachinesPage {
             search_bar,
             search,
             list,
-            details,
+            details: OnceCell::new(),
+            toaster,
+            on_details_built: Box::new(on_details_built),
             has_rows: std::cell::Cell::new(true),
         }
     }
@@ -78,12 +86,33 @@ impl MachinesPage {
         }
     }
 
+    /// The details view, built (and added to the page) on the first call.
+    pub fn details(&self) -> &Rc<DetailsView> {
+        self.details.get_or_init(|| {
+            let details = DetailsView::new(self.toaster.clone());
+            self.root.add_named(&details.root, Some("details"));
+            (self.on_details_built)(&details);
+            details
+        })
+    }
+
+    /// The details view if a machine was ever opened; for callers that only look at
+    /// what it shows and must not build it.
+    pub fn built_details(&self) -> Option<&Rc<DetailsView>> {
+        self.details.get()
+    }
+
+    /// The UUID of the machine whose details are open, if any.
+    pub fn details_uuid(&self) -> Option<String> {
+        self.built_details().and_then(|d| d.shown_uuid())
+    }
+
     pub fn showing_details(&self) -> bool {
         self.root.visible_child_name().as_deref() == Some("details")
     }
 
     pub fn open_details(&self, handle: &ConnectionHandle, uuid: &str, name: &str) {
-        self.details.show(handle, uuid, name);
+        self.details().show(handle, uuid, name);
         self.root.set_visible_child_name("details");
     }
 
@@ -97,7 +126,9 @@ impl MachinesPage {
     }
 
     pub fn close_details(&self) {
-        self.details.hide();
+        if let Some(details) = self.built_details() {
+            details.hide();
+        }
         self.root
             .set_visible_child_name(if self.has_rows.get() { "list" } else { "empty" });
         self.list.view.grab_focus();

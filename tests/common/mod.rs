@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod hw_guest;
+pub mod template_host;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver};

@@ -47,6 +47,7 @@ fn main() {
         pages::switching_a_network_off_stops_it_and_the_row_follows,
         pages::a_pool_switch_that_libvirt_refuses_snaps_back_with_the_reason,
         pages::the_host_page_reports_the_node_and_why_acceleration_is_off,
+        pages::the_host_page_follows_the_selected_host,
         pages::pages_are_built_when_first_shown_and_show_what_happened_before,
         host_usage::the_host_page_draws_cpu_and_memory_only_while_shown,
         host_usage::a_host_without_statistics_shows_no_empty_graphs,

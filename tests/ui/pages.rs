@@ -6,6 +6,7 @@ use adw::prelude::*;
 use hangar::core::node_file::NodeSpec;
 use hangar::core::store::ConnectionStatus;
 use hangar::core::worker::ConnectionSpec;
+use hangar::ui::AppMsg;
 use relm4::prelude::*;
 
 use crate::common::node_uri;
@@ -100,6 +101,43 @@ pub fn the_host_page_reports_the_node_and_why_acceleration_is_off() {
         texts.iter().any(|t| t == "qemu"),
         "the domain type new machines get: {texts:?}"
     );
+    // The node file's "model" is an architecture; its capabilities name no processor.
+    for shown_text in ["i686", "Not reported by the hypervisor", "2400 MHz"] {
+        assert!(
+            texts.iter().any(|t| t == shown_text),
+            "{shown_text}: {texts:?}"
+        );
+    }
+    close(c);
+}
+
+/// Switching hosts never leaves the first host's facts under the second's name: the
+/// page empties at once and fills with the second host's report.
+pub fn the_host_page_follows_the_selected_host() {
+    let (first, _d1) = node_uri(&NodeSpec::with_domains(1), "ui-host-a");
+    let c = launch(vec![
+        ConnectionSpec::new(first),
+        ConnectionSpec::new("test:///default"),
+    ]);
+    show_page(&c, "host");
+    let last = shown(&c.model().host_page).last.clone();
+    let root = shown(&c.model().host_page).root.clone();
+    pump_until(T, "first host read", || last.borrow().is_some());
+    assert_eq!(last.borrow().as_ref().unwrap().info.cpus, 8);
+    c.emit(AppMsg::HostSelected(1));
+    // The report is read on the worker, so it arrives in a later main-loop turn
+    // than the one that selects the host.
+    pump_until(T, "second host selected", || c.model().selected_host == 1);
+    let texts = crate::harness::label_texts(&root);
+    assert!(
+        !texts.iter().any(|t| t == "2400 MHz"),
+        "the first host's frequency is gone: {texts:?}"
+    );
+    pump_until(T, "second host read", || last.borrow().is_some());
+    // test:///default: 16 CPUs at 1400 MHz.
+    assert_eq!(last.borrow().as_ref().unwrap().info.cpus, 16);
+    let texts = crate::harness::label_texts(&root);
+    assert!(texts.iter().any(|t| t == "1400 MHz"), "{texts:?}");
     close(c);
 }
 

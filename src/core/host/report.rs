@@ -3,7 +3,7 @@
 use virt::connect::Connect;
 
 use super::acceleration::{assess, Acceleration, LocalProbe};
-use super::info::{host_info, HostInfo};
+use super::info::{host_info, local_cpu_name, HostInfo};
 use crate::core::error::UserError;
 
 #[derive(Debug, Clone)]
@@ -32,11 +32,19 @@ pub fn is_local_uri(uri: &str) -> bool {
 }
 
 pub fn report(conn: &Connect, uri: &str) -> Result<HostReport, UserError> {
-    let info = host_info(conn)?;
+    let mut info = host_info(conn)?;
     let kvm = conn
         .domain_capabilities(None, None, None, Some("kvm"), 0)
         .is_ok();
     let local = is_local_uri(uri).then(LocalProbe::read);
+    if local.is_some() && info.cpu_model.is_some() {
+        // libvirt names the nearest CPU model it knows ("kvm64" in a VM); the kernel
+        // knows the name the processor is sold under. (A driver that names no model,
+        // like the test driver, describes no real processor.)
+        if let Some(name) = local_cpu_name() {
+            info.cpu_model = Some(name);
+        }
+    }
     let acceleration = assess(&info.capabilities_xml, kvm, local.as_ref());
     let interfaces = match conn.list_all_interfaces(0) {
         Ok(list) if !list.is_empty() => list

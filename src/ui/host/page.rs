@@ -46,7 +46,11 @@ impl HostPage {
         };
         let uri = handle.spec.uri.clone();
         if *self.shown_uri.borrow() != uri {
+            // Another host's facts must not stand under this host's name while its
+            // report is read.
+            self.clear();
             self.usage.clear();
+            self.last.replace(None);
         }
         self.shown_uri.replace(uri.clone());
         let weak = Rc::downgrade(self);
@@ -101,7 +105,12 @@ impl HostPage {
         let hw = adw::PreferencesGroup::builder()
             .title(gettext("Processor and Memory"))
             .build();
-        hw.add(&row(&gettext("CPU model"), &i.cpu_model));
+        let not_reported = gettext("Not reported by the hypervisor");
+        hw.add(&row(
+            &gettext("CPU model"),
+            i.cpu_model.as_deref().unwrap_or(&not_reported),
+        ));
+        hw.add(&row(&gettext("Architecture"), &i.arch));
         hw.add(&row(
             &gettext("CPUs"),
             &gettext("{cpus} ({sockets} sockets × {cores} cores × {threads} threads, {nodes} NUMA nodes)")
@@ -111,7 +120,10 @@ impl HostPage {
                 .replace("{threads}", &i.threads.to_string())
                 .replace("{nodes}", &i.numa_nodes.to_string()),
         ));
-        hw.add(&row(&gettext("Frequency"), &format!("{} MHz", i.mhz)));
+        hw.add(&row(
+            &gettext("Frequency"),
+            &gettext("{mhz} MHz").replace("{mhz}", &i.mhz.to_string()),
+        ));
         hw.add(&row(&gettext("Memory"), &format_kib(i.memory_kib)));
         self.add_group(hw);
 

@@ -19,6 +19,7 @@ use crate::core::error::{ErrorKind, UserError};
 use crate::core::model::DomainState;
 use crate::core::storage::transfer::CancelFlag;
 use crate::core::storage::volume_fate::{not_in_pool_reason, verdict, StorageFacts, Verdict};
+use crate::core::storage::volumes::image_path;
 use crate::core::xml::DomainXml;
 pub use execute::{execute_many, BulkOutcome, DeleteRequest};
 
@@ -92,7 +93,7 @@ pub fn plan_many(conn: &Connect, uuids: &[String]) -> Result<Vec<DeletePlan>, Us
         xml.disks
             .iter()
             .enumerate()
-            .filter_map(|(i, d)| d.source.path().map(|p| (i, p.to_string())))
+            .filter_map(|(i, d)| image_path(conn, &d.source).map(|p| (i, p)))
             .map(|(i, p)| {
                 let resolved = facts.resolve(conn, &p);
                 (i, p, resolved)

@@ -12,6 +12,7 @@ use virt::connect::Connect;
 use super::device_apply::{detach, missing, Current, Detached, DeviceScope};
 use crate::core::error::UserError;
 use crate::core::storage::volume_fate::{self, VolumeVerdict};
+use crate::core::storage::volumes::image_path;
 use crate::core::xml::{DeviceKey, DomainXml};
 
 /// What removing one disk would do, for the dialog.
@@ -41,7 +42,11 @@ pub struct Removed {
 }
 
 /// The disk `target` as the machine has it (running, else stored).
-fn disk_path(current: &Current, target: &str) -> Result<(String, Option<String>), UserError> {
+fn disk_path(
+    conn: &Connect,
+    current: &Current,
+    target: &str,
+) -> Result<(String, Option<String>), UserError> {
     let key = DeviceKey::Disk(target.into());
     let doc = [&current.live, &current.config]
         .into_iter()
@@ -50,7 +55,7 @@ fn disk_path(current: &Current, target: &str) -> Result<(String, Option<String>)
         .ok_or_else(|| missing(&key))?;
     let xml = DomainXml::from_document(doc).map_err(super::device_apply::xml_error)?;
     let disk = xml.disk(target).ok_or_else(|| missing(&key))?;
-    Ok((disk.device.clone(), disk.source.path().map(str::to_string)))
+    Ok((disk.device.clone(), image_path(conn, &disk.source)))
 }
 
 /// The verdict on `path`, counting the machine's own other disks too: they keep
@@ -68,10 +73,10 @@ fn verdict(
             let Ok(xml) = DomainXml::from_document(doc) else {
                 continue;
             };
-            let twin = xml
-                .disks
-                .iter()
-                .find(|d| d.target_dev.as_deref() != Some(target) && d.source.path() == Some(path));
+            let twin = xml.disks.iter().find(|d| {
+                d.target_dev.as_deref() != Some(target)
+                    && image_path(conn, &d.source).as_deref() == Some(path)
+            });
             if let Some(other) = twin {
                 verdict.keep_reason = Some(
                     gettext("also used by this machine's disk {target}")
@@ -88,7 +93,7 @@ pub fn plan(conn: &Connect, uuid: &str, target: &str) -> Result<RemovePlan, User
     let dom = conn.lookup_domain_by_uuid_string(uuid)?;
     let machine = dom.name()?;
     let current = Current::read(&dom, DeviceScope::of(&dom)?)?;
-    let (device, path) = disk_path(&current, target)?;
+    let (device, path) = disk_path(conn, &current, target)?;
     let verdict = path
         .as_deref()
         .map(|p| verdict(conn, &machine, &current, target, p))
@@ -114,7 +119,7 @@ pub fn remove(
     let dom = conn.lookup_domain_by_uuid_string(uuid)?;
     let machine = dom.name()?;
     let current = Current::read(&dom, DeviceScope::of(&dom)?)?;
-    let (_, path) = disk_path(&current, target)?;
+    let (_, path) = disk_path(conn, &current, target)?;
     let doomed = match (delete_volume, path.as_deref()) {
         (false, _) => None,
         (true, None) => {

@@ -10,6 +10,7 @@ use virt::sys;
 
 use crate::core::error::UserError;
 use crate::core::storage::size::{format_bytes, parse_size};
+use crate::core::storage::volumes::image_path;
 use crate::core::xml::DomainXml;
 
 /// How the disk will be resized, decided before anything changes.
@@ -45,9 +46,16 @@ pub fn plan(conn: &Connect, uuid: &str, target: &str, size: &str) -> Result<Resi
                 .replace("{device}", &disk.device),
         ));
     }
-    let current_bytes = dom.block_info(target, 0).map(|b| b.capacity).or_else(|_| {
-        let path = disk.source.path().unwrap_or_default();
-        conn.lookup_storage_vol_by_path(path)
+    // libvirt answers 0 for a stopped machine's volume disk rather than failing:
+    // then the volume knows.
+    let from_domain = dom
+        .block_info(target, 0)
+        .map(|b| b.capacity)
+        .ok()
+        .filter(|&c| c > 0);
+    let current_bytes = from_domain.map(Ok).unwrap_or_else(|| {
+        let path = image_path(conn, &disk.source).unwrap_or_default();
+        conn.lookup_storage_vol_by_path(&path)
             .and_then(|v| v.info())
             .map(|i| i.capacity)
     })?;
@@ -88,7 +96,7 @@ pub fn apply(
     let xml = DomainXml::parse(&dom.xml_desc(0)?).map_err(|e| UserError::invalid(e.to_string()))?;
     let path = xml
         .disk(&plan.target)
-        .and_then(|d| d.source.path().map(str::to_string))
+        .and_then(|d| image_path(conn, &d.source))
         .unwrap_or_default();
     let vol = conn.lookup_storage_vol_by_path(&path).map_err(|_| {
         UserError::invalid(

@@ -9,7 +9,21 @@ use virt::storage_pool::StoragePool;
 use virt::sys;
 
 use crate::core::error::UserError;
-use crate::core::xml::{DomainXml, VolumeXml};
+use crate::core::xml::{DiskSource, DomainXml, VolumeXml};
+
+/// The image behind a disk: its file or device path, or for a `type='volume'` disk
+/// (`<source pool= volume=>`) the path of that pool's volume. None for network disks,
+/// empty drives, and volumes whose pool is gone or inactive.
+pub fn image_path(conn: &Connect, source: &DiskSource) -> Option<String> {
+    if let Some(path) = source.path() {
+        return Some(path.to_string());
+    }
+    let (pool, volume) = (source.pool.as_deref()?, source.volume.as_deref()?);
+    conn.lookup_storage_pool_by_name(pool)
+        .and_then(|p| p.lookup_storage_vol_by_name(volume))
+        .and_then(|v| v.path())
+        .ok()
+}
 
 /// Another volume (or a plain file) this one is linked to.
 #[derive(Debug, Clone, PartialEq, Eq)]

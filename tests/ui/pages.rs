@@ -138,6 +138,7 @@ pub fn the_host_page_follows_the_selected_host() {
     assert_eq!(last.borrow().as_ref().unwrap().info.cpus, 16);
     let texts = crate::harness::label_texts(&root);
     assert!(texts.iter().any(|t| t == "1400 MHz"), "{texts:?}");
+    crate::dialogs::screenshot(&c.widget().clone(), "host-page");
     close(c);
 }
 

@@ -12,6 +12,7 @@ mod console;
 mod copy_progress;
 mod details;
 mod dialogs;
+mod empty_states;
 mod hardware_live;
 mod harness;
 mod host_usage;
@@ -84,5 +85,8 @@ fn main() {
         wizards::a_wizard_makes_three_linked_clones_from_a_pattern,
         wizards::a_wizard_refuses_a_bad_name_next_to_the_field,
         wizards::the_new_machine_wizard_creates_from_an_iso_and_says_why_test,
+        empty_states::without_connections_the_window_says_how_to_add_one,
+        empty_states::a_host_without_machines_says_so_until_one_is_defined,
+        empty_states::the_about_window_names_the_application_and_its_version,
     ]);
 }

@@ -127,6 +127,8 @@ impl App {
 
     pub(super) fn show_host(&mut self, index: usize) {
         if index >= self.hosts.len() {
+            // No host to show (none at start, or the last one removed): say so.
+            self.refresh_selected();
             return;
         }
         if index != self.selected_host {

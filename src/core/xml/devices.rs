@@ -57,6 +57,23 @@ impl DiskSource {
             .or(self.dir.as_deref())
     }
 
+    /// A network disk's source as a URL-like line ("rbd://mon1:6789/pool/image",
+    /// "nbd://10.0.0.5:10809"), for showing where it lives.
+    pub fn network_url(&self) -> Option<String> {
+        let protocol = self.protocol.as_deref()?;
+        let host = match (self.host.as_deref(), self.port.as_deref()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            (None, _) => String::new(),
+        };
+        let name = self
+            .name
+            .as_deref()
+            .map(|n| format!("/{}", n.trim_start_matches('/')))
+            .unwrap_or_default();
+        Some(format!("{protocol}://{host}{name}"))
+    }
+
     /// True for an empty CD-ROM drive and the like.
     pub fn is_empty(&self) -> bool {
         *self == DiskSource::default()
@@ -231,6 +248,27 @@ impl Graphics {
 mod tests {
     use super::super::Document;
     use super::*;
+
+    #[test]
+    fn a_network_disk_says_where_it_lives() {
+        let doc = Document::parse(
+            "<disk type='network'><source protocol='rbd' name='pool/image'>\
+             <host name='mon1' port='6789'/></source><target dev='vda'/></disk>",
+        )
+        .unwrap();
+        let disk = Disk::read(doc.root());
+        assert_eq!(disk.source.path(), None);
+        assert_eq!(
+            disk.source.network_url().as_deref(),
+            Some("rbd://mon1:6789/pool/image")
+        );
+        let file = Disk::read(
+            Document::parse("<disk><source file='/a'/></disk>")
+                .unwrap()
+                .root(),
+        );
+        assert_eq!(file.source.network_url(), None);
+    }
 
     #[test]
     fn defaults_and_chain_end() {

@@ -150,6 +150,7 @@ impl HardwarePage {
                             format!("{}/{}", disk.source.pool.clone().unwrap_or_default(), v)
                         })
                     })
+                    .or_else(|| disk.source.network_url())
                     .unwrap_or_else(|| gettext("(empty)"));
             let row = adw::ExpanderRow::builder()
                 .title(glib::markup_escape_text(&format!("{target} — {source}")))

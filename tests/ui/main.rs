@@ -19,6 +19,7 @@ mod host_usage;
 mod login;
 mod machines;
 mod pages;
+mod stats_tick;
 mod storage_pages;
 mod storage_volumes;
 mod wizards;
@@ -88,5 +89,6 @@ fn main() {
         empty_states::without_connections_the_window_says_how_to_add_one,
         empty_states::a_host_without_machines_says_so_until_one_is_defined,
         empty_states::the_about_window_names_the_application_and_its_version,
+        stats_tick::a_new_statistics_interval_applies_without_a_restart,
     ]);
 }

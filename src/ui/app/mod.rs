@@ -237,9 +237,14 @@ impl Component for App {
         {
             // The tick stops by itself once this window's component is gone.
             let input = sender.input_sender().clone();
-            super::stats_ticker::start(init.settings.stats_interval(), move || {
-                input.send(AppMsg::StatsTick).is_ok()
-            });
+            let settings = init.settings.clone();
+            let ticker = super::stats_ticker::StatsTicker::start(
+                move || settings.stats_interval(),
+                move || input.send(AppMsg::StatsTick).is_ok(),
+            );
+            if let Some(gs) = init.settings.gsettings() {
+                gs.connect_changed(Some("stats-interval-seconds"), move |_, _| ticker.restart());
+            }
         }
         let (width, height, maximized) = init.settings.window_size();
         window.set_default_size(width, height);

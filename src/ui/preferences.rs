@@ -36,7 +36,7 @@ pub fn show(parent: &impl IsA<gtk::Window>, settings: &AppSettings) {
         .build();
     general.add(&row(
         &gettext("Statistics every (seconds)"),
-        &gettext("How often CPU, memory, disk and network figures of running machines are sampled; applies at the next start"),
+        &gettext("How often CPU, memory, disk and network figures of running machines are sampled"),
         &interval,
     ));
 

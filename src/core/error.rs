@@ -100,23 +100,13 @@ pub fn from_virt(e: &VirtError) -> UserError {
     };
     let message = match kind {
         ErrorKind::NotFound if raw.is_empty() => gettext("The object no longer exists"),
-        ErrorKind::Unsupported => {
-            format!(
-                "{} ({})",
-                gettext("Not supported by this hypervisor"),
-                strip_prefix(&raw)
-            )
-        }
+        ErrorKind::Unsupported => gettext("Not supported by this hypervisor ({detail})")
+            .replace("{detail}", strip_prefix(&raw)),
         ErrorKind::PermissionDenied => {
-            format!("{}: {}", gettext("Permission denied"), strip_prefix(&raw))
+            gettext("Permission denied: {detail}").replace("{detail}", strip_prefix(&raw))
         }
-        ErrorKind::ConnectionLost => {
-            format!(
-                "{}: {}",
-                gettext("The connection to the host was lost"),
-                strip_prefix(&raw)
-            )
-        }
+        ErrorKind::ConnectionLost => gettext("The connection to the host was lost: {detail}")
+            .replace("{detail}", strip_prefix(&raw)),
         _ if raw.is_empty() => gettext("libvirt reported an error without a message"),
         _ => strip_prefix(&raw).to_string(),
     };

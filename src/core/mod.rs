@@ -25,5 +25,6 @@ pub mod stats;
 pub mod storage;
 pub mod store;
 pub mod uri;
+pub mod words;
 pub mod worker;
 pub mod xml;

@@ -12,6 +12,7 @@ pub mod event_loop;
 pub mod events;
 pub mod host;
 pub mod inventory;
+pub mod libvirt_text;
 pub mod login;
 pub mod model;
 pub mod networks;

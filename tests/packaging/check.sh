@@ -168,6 +168,25 @@ check_po_complete() {
     echo "$stats"
     ! grep -qE 'untranslated|fuzzy' <<<"$stats"
 }
+# Placeholders survive translation: {name} in a msgid is in its msgstr and vice versa.
+check_po_placeholders() {
+    python3 tests/packaging/po_placeholders.py po/zh_CN.po
+}
+# The check above must be able to fail: break one {placeholder} in a copy and see it caught.
+check_po_placeholders_catch_breakage() {
+    python3 - po/zh_CN.po "$tmp/broken.po" <<'EOF'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+broken, n = re.subn(r'^(msgstr(?:\[0\])? ".*?)\{([a-z_]+)\}', r"\1{\2_typo}", text, count=1, flags=re.M)
+assert n == 1, "no translated placeholder to break"
+open(sys.argv[2], "w", encoding="utf-8").write(broken)
+EOF
+    if python3 tests/packaging/po_placeholders.py "$tmp/broken.po"; then
+        echo "a broken placeholder was not caught"
+        return 1
+    fi
+    echo "(the failure above is expected: it proves the check works)"
+}
 # Extract with the keywords po/meson.build gives xgettext, then every msgid must
 # have a translation in zh_CN.po (msgcmp treats untranslated/fuzzy as missing).
 check_po_covers_sources() {
@@ -200,6 +219,8 @@ check "po/POTFILES.in lists every file using gettext" build-aux/update-potfiles.
 check "zh_CN.po compiles (msgfmt --check -c)" check_po_compiles
 check "zh_CN.po has no untranslated or fuzzy entries" check_po_complete
 check "zh_CN.po translates every extracted string" check_po_covers_sources
+check "zh_CN.po keeps every {placeholder} of its msgids" check_po_placeholders
+check "the placeholder check fails on a broken copy" check_po_placeholders_catch_breakage
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then

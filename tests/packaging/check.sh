@@ -29,16 +29,16 @@ need() { command -v "$1" >/dev/null || { echo "$1 not installed"; return 1; }; }
 # The names meson uses; everything below is compared against them.
 meson_var() { sed -n "s/^$1 = '\(.*\)'$/\1/p" meson.build; }
 app_id=$(meson_var base_id)
-binary=$(meson_var binary_name)
+binary=$(meson_var base_binary)
 manifest=flatpak/$app_id.json
 echo "app id: $app_id, binary: $binary"
 
-# Desktop and metainfo go through the same steps as meson: @APP_ID@ filled in,
+# Desktop and metainfo go through the same steps as meson: @APP_ID@ and @BINARY@ filled in,
 # translations merged with msgfmt, then validated.
 merged() {  # merged KIND SOURCE OUTPUT
     # keep the source's name: msgfmt picks the ITS rules for XML by file name
     local src=$tmp/$(basename "$2")
-    sed "s/@APP_ID@/$app_id/g" "$2" >"$src"
+    sed -e "s/@APP_ID@/$app_id/g" -e "s/@BINARY@/$binary/g" "$2" >"$src"
     msgfmt "--$1" -d po --template "$src" -o "$3"
 }
 check_desktop() {

@@ -67,6 +67,19 @@ check_schemas() {
         glib-compile-schemas --strict --dry-run "$tmp/schemas" &&
         echo "schemas $app_id and $app_id.Devel compile"
 }
+# A key nobody reads is a setting that silently does nothing: each must be named in src/.
+check_schema_keys_used() {
+    local key unused=0
+    for key in $(sed -n 's/.*<key name="\([^"]*\)".*/\1/p' "data/$app_id.gschema.xml"); do
+        if grep -rqF "\"$key\"" src; then
+            echo "$key"
+        else
+            echo "$key: never read in src/"
+            unused=1
+        fi
+    done
+    return $unused
+}
 check_gresource() {
     glib-compile-resources --sourcedir data --target "$tmp/hangar.gresource" \
         data/resources.gresource.xml && gresource list "$tmp/hangar.gresource"
@@ -211,6 +224,7 @@ check_po_covers_sources() {
 check "desktop file validates" check_desktop
 check "metainfo validates (validate-relax --nonet)" check_metainfo
 check "GSettings schemas compile (--strict)" check_schemas
+check "every GSettings key is read by the code" check_schema_keys_used
 check "gresource compiles" check_gresource
 check "demo.xml loads in the libvirt test driver (6 domains)" check_demo
 check "flatpak manifest: JSON, ids, finish-args, pinned sources" check_manifest

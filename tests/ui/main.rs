@@ -18,6 +18,7 @@ mod host_usage;
 mod login;
 mod machines;
 mod pages;
+mod shortcuts;
 mod storage_pages;
 mod storage_volumes;
 mod wizards;
@@ -83,5 +84,6 @@ fn main() {
         wizards::a_wizard_makes_three_linked_clones_from_a_pattern,
         wizards::a_wizard_refuses_a_bad_name_next_to_the_field,
         wizards::the_new_machine_wizard_creates_from_an_iso_and_says_why_test,
+        shortcuts::accelerators_are_registered_and_open_what_they_say,
     ]);
 }

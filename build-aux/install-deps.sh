@@ -16,7 +16,9 @@ build_pkgs=(build-essential pkg-config libgtk-4-dev libvte-2.91-gtk4-dev libadwa
 run_pkgs=(libvirt-clients libgl1-mesa-dri dbus)
 test_pkgs=(libvirt-daemon-system xvfb xauth at-spi2-core python3-pyatspi gir1.2-atspi-2.0
   imagemagick appstream-util busybox-static cpio linux-image-amd64 util-linux dnsmasq-base
-  sasl2-bin libsasl2-modules gnome-keyring)
+  sasl2-bin libsasl2-modules gnome-keyring
+  # Chinese: libvirt's own translations and the zh_CN.UTF-8 locale (tests/libvirt_zh_CN.rs)
+  libvirt-l10n locales)
 
 missing=()
 want=("${build_pkgs[@]}" "${run_pkgs[@]}")
@@ -40,6 +42,15 @@ else
     fi
   fi
   $SUDO apt-get install -y -qq --no-install-recommends "${extra[@]}" "${missing[@]}" >/dev/null
+fi
+
+# The tests run libvirt and the window under zh_CN.UTF-8; Debian generates no locale
+# until one is asked for.
+if [ "$mode" = test ] && ! locale -a 2>/dev/null | grep -qix 'zh_CN.utf-\?8'; then
+  echo "install-deps: generating the zh_CN.UTF-8 locale"
+  $SUDO sed -i 's/^# *\(zh_CN.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+  grep -q '^zh_CN.UTF-8 UTF-8' /etc/locale.gen || echo 'zh_CN.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
+  $SUDO locale-gen >/dev/null
 fi
 
 if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then

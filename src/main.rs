@@ -23,7 +23,8 @@ fn main() -> ExitCode {
     // libvirt's event implementation must exist before the first connection opens;
     // GTK's main loop runs it (see core::event_loop).
     if let Err(e) = event_loop::register() {
-        eprintln!("hangar: cannot start the libvirt event loop: {e}");
+        let text = gettextrs::gettext("Cannot start the libvirt event loop: {error}");
+        eprintln!("hangar: {}", text.replace("{error}", &e.to_string()));
         return ExitCode::FAILURE;
     }
     let demo = startup::demo_file(config::PKGDATADIR);

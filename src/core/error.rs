@@ -8,6 +8,8 @@ use gettextrs::gettext;
 use virt::enumutil::Enum;
 use virt::error::{Error as VirtError, ErrorDomain, ErrorNumber};
 
+use super::libvirt_text;
+
 /// Broad classes of failure the window treats differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -100,23 +102,13 @@ pub fn from_virt(e: &VirtError) -> UserError {
     };
     let message = match kind {
         ErrorKind::NotFound if raw.is_empty() => gettext("The object no longer exists"),
-        ErrorKind::Unsupported => {
-            format!(
-                "{} ({})",
-                gettext("Not supported by this hypervisor"),
-                strip_prefix(&raw)
-            )
-        }
+        ErrorKind::Unsupported => gettext("Not supported by this hypervisor ({detail})")
+            .replace("{detail}", strip_prefix(&raw)),
         ErrorKind::PermissionDenied => {
-            format!("{}: {}", gettext("Permission denied"), strip_prefix(&raw))
+            gettext("Permission denied: {detail}").replace("{detail}", strip_prefix(&raw))
         }
-        ErrorKind::ConnectionLost => {
-            format!(
-                "{}: {}",
-                gettext("The connection to the host was lost"),
-                strip_prefix(&raw)
-            )
-        }
+        ErrorKind::ConnectionLost => gettext("The connection to the host was lost: {detail}")
+            .replace("{detail}", strip_prefix(&raw)),
         _ if raw.is_empty() => gettext("libvirt reported an error without a message"),
         _ => strip_prefix(&raw).to_string(),
     };
@@ -125,18 +117,24 @@ pub fn from_virt(e: &VirtError) -> UserError {
 
 /// libvirt prefixes many messages with the error class ("Requested operation is not
 /// valid: domain is already running"); the class is noise next to our own headline.
+/// The classes come from libvirt's catalogue, so a Chinese "所需操作无效：" goes too.
 fn strip_prefix(msg: &str) -> &str {
-    const PREFIXES: &[&str] = &[
-        "Requested operation is not valid: ",
-        "this function is not supported by the connection driver: ",
-        "invalid argument: ",
-        "operation failed: ",
-        "internal error: ",
-        "remote_open: ",
+    const CLASSES: &[&str] = &[
+        "Requested operation is not valid: %s",
+        "this function is not supported by the connection driver: %s",
+        "invalid argument: %s",
+        "operation failed: %s",
+        "internal error: %s",
     ];
+    let mut prefixes: Vec<String> = CLASSES
+        .iter()
+        .flat_map(|c| libvirt_text::prefixes(c))
+        .collect();
+    // The name of the function that failed, with an ASCII or a full-width colon.
+    prefixes.extend(["remote_open: ".to_string(), "remote_open：".to_string()]);
     // They nest ("internal error: remote_open: …"), so strip until none is left.
     let mut rest = msg;
-    while let Some(stripped) = PREFIXES.iter().find_map(|p| rest.strip_prefix(p)) {
+    while let Some(stripped) = prefixes.iter().find_map(|p| rest.strip_prefix(p.as_str())) {
         rest = stripped;
     }
     rest

@@ -90,7 +90,9 @@ impl Login {
             Err(e) => {
                 let mut err = from_virt(&e);
                 if let Some(hint) = super::ssh_hints::explain(uri, e.message()) {
-                    err.message = format!("{hint} ({})", err.message);
+                    err.message = gettext("{hint} ({detail})")
+                        .replace("{hint}", &hint)
+                        .replace("{detail}", &err.message);
                 }
                 Err(err)
             }

@@ -5,7 +5,13 @@
 
 use gettextrs::gettext;
 
+use super::libvirt_text::{names_errno, says};
+
 /// A sentence explaining `message` when it is a failure Hangar recognises.
+///
+/// libvirt's own words may be translated (see `core::libvirt_text`): they are matched
+/// through libvirt's catalogue. ssh's stderr, which libvirt passes through, is
+/// always English, and the C library's error texts are matched in both languages.
 pub fn explain(uri: &str, message: &str) -> Option<String> {
     let m = message.to_lowercase();
     if uri.contains("+ssh") || message.contains("ssh") {
@@ -16,19 +22,26 @@ pub fn explain(uri: &str, message: &str) -> Option<String> {
     direct(&m)
 }
 
+fn unreachable(m: &str) -> bool {
+    names_errno(m, libc::EHOSTUNREACH, "No route to host")
+        || names_errno(m, libc::ETIMEDOUT, "Connection timed out")
+        || names_errno(m, libc::ENETUNREACH, "Network is unreachable")
+        || m.contains("timed out")
+}
+
 /// Failures of libvirt's own transports (tcp, tls) and of the URI itself.
 fn direct(m: &str) -> Option<String> {
-    let hint = if m.contains("unable to resolve address") {
+    let to_server = says(m, "unable to connect to server at '%s:%s'");
+    let hint = if says(m, "Unable to resolve address '%s' service '%s': %s") {
         gettext("The host name is unknown: check its spelling, or use its IP address.")
-    } else if m.contains("unable to connect to server") && m.contains("connection refused") {
+    } else if to_server && names_errno(m, libc::ECONNREFUSED, "Connection refused") {
         gettext("No libvirt daemon listens on that host and port: check the port, and that libvirtd accepts TCP or TLS connections there.")
-    } else if m.contains("unable to connect to server")
-        && (m.contains("no route to host") || m.contains("timed out"))
-    {
+    } else if to_server && unreachable(m) {
         gettext("The host cannot be reached over the network.")
-    } else if m.contains("cannot read ca certificate") {
+    } else if says(m, "Cannot read %s '%s'") && m.contains("ca certificate") {
+        // libvirt passes "CA certificate" untranslated into its "Cannot read %s '%s'".
         gettext("TLS needs the certificate authority's certificate on this computer (/etc/pki/CA/cacert.pem), as libvirt's TLS setup describes.")
-    } else if m.contains("unable to parse uri") {
+    } else if says(m, "Unable to parse URI %s") {
         gettext("This is not a connection URI: one looks like qemu:///system or qemu+ssh://user@host/system.")
     } else {
         return None;
@@ -36,21 +49,22 @@ fn direct(m: &str) -> Option<String> {
     Some(hint)
 }
 
+/// ssh's own words (English whatever the locale), and the C library's.
 fn ssh(m: &str) -> Option<String> {
     let hint = if m.contains("askpass") || m.contains("read_passphrase") {
         gettext("SSH needs a password but cannot ask for one here: set up key login (ssh-copy-id user@host) or install an ssh-askpass program.")
     } else if m.contains("host key verification failed") {
         gettext("The host's SSH key is not known yet: connect once with “ssh user@host” in a terminal to check and accept it.")
-    } else if m.contains("permission denied") {
+    } else if m.contains("permission denied (") {
+        // ssh lists the methods it tried: "Permission denied (publickey,password)."
         gettext("The host refused the login: check the user name, and that your public key is in ~/.ssh/authorized_keys on the host.")
-    } else if m.contains("could not resolve hostname") || m.contains("name or service not known") {
+    } else if m.contains("could not resolve hostname") {
         gettext("The host name is unknown: check its spelling, or use its IP address.")
-    } else if m.contains("connection refused") {
-        gettext("No SSH server answers on that host and port: check the port, and that sshd runs there.")
-    } else if m.contains("no route to host")
-        || m.contains("timed out")
-        || m.contains("network is unreachable")
+    } else if m.contains("ssh: connect to host")
+        && names_errno(m, libc::ECONNREFUSED, "Connection refused")
     {
+        gettext("No SSH server answers on that host and port: check the port, and that sshd runs there.")
+    } else if m.contains("ssh: connect to host") && unreachable(m) {
         gettext("The host cannot be reached over the network.")
     } else if m.contains("nc:") || m.contains("libvirt-sock") || m.contains("virt-ssh-helper") {
         gettext("SSH worked, but libvirt does not answer on the host: check that libvirtd runs there and that the user may use it.")
@@ -75,6 +89,8 @@ mod tests {
             ("Cannot recv data: ssh_askpass: exec(/usr/bin/ssh-askpass): No such file or directory", "ssh-askpass"),
             ("Cannot recv data: ssh: Could not resolve hostname nohost: Name or service not known", "spelling"),
             ("Cannot recv data: nc: unix connect failed: No such file or directory", "libvirtd"),
+            // The remote socket's EACCES is not ssh refusing the login.
+            ("Cannot recv data: Failed to connect socket to '/var/run/libvirt/libvirt-sock': Permission denied: Connection reset by peer", "the user may use it"),
         ];
         for (message, expect) in cases {
             let hint = explain(URI, message).unwrap_or_else(|| panic!("no hint for {message}"));

@@ -64,24 +64,67 @@ pub fn show_about(parent: &impl IsA<gtk::Window>) {
     about.present();
 }
 
+/// The shortcuts window's groups: a title and (accelerator, what it does) pairs. The
+/// accelerators are those of ui/app/keys.rs, the machine list (Return, Delete) and the
+/// console (ui/console/terminal.rs).
+fn shortcut_groups() -> Vec<(String, Vec<(&'static str, String)>)> {
+    vec![
+        (
+            gettext("General"),
+            vec![
+                ("<Control>question", gettext("Show the keyboard shortcuts")),
+                ("<Control>comma", gettext("Open the preferences")),
+                ("F10", gettext("Open the main menu")),
+                ("<Control>w", gettext("Close the window")),
+                ("<Control>q", gettext("Quit")),
+            ],
+        ),
+        (
+            gettext("Machines"),
+            vec![
+                ("<Control>n", gettext("Create a new machine")),
+                ("<Control>f", gettext("Search machines")),
+                ("Return", gettext("Open the selected machine's details")),
+                ("Delete", gettext("Delete the selected machines")),
+            ],
+        ),
+        (
+            gettext("Console"),
+            vec![
+                ("<Control><Shift>c", gettext("Copy")),
+                ("<Control><Shift>v", gettext("Paste")),
+                ("<Control><Shift>a", gettext("Select all")),
+                ("<Control>plus", gettext("Zoom in")),
+                ("<Control>minus", gettext("Zoom out")),
+                ("<Control>0", gettext("Reset the zoom")),
+            ],
+        ),
+    ]
+}
+
 pub fn show_shortcuts(parent: &impl IsA<gtk::Window>) {
+    use gtk::glib::markup_escape_text as escape;
     // GTK 4.8 builds a shortcuts window only from a builder definition.
-    let shortcut = |accel: &str, title: String| {
-        format!(
-            "<child><object class='GtkShortcutsShortcut'><property name='accelerator'>{accel}</property>\
-             <property name='title'>{}</property></object></child>",
-            gtk::glib::markup_escape_text(&title)
-        )
-    };
+    let mut groups = String::new();
+    for (title, shortcuts) in shortcut_groups() {
+        groups.push_str(&format!(
+            "<child><object class='GtkShortcutsGroup'><property name='title'>{}</property>",
+            escape(&title)
+        ));
+        for (accel, what) in shortcuts {
+            groups.push_str(&format!(
+                "<child><object class='GtkShortcutsShortcut'><property name='accelerator'>{}</property>\
+                 <property name='title'>{}</property></object></child>",
+                escape(accel),
+                escape(&what)
+            ));
+        }
+        groups.push_str("</object></child>");
+    }
     let ui = format!(
         "<interface><object class='GtkShortcutsWindow' id='window'><property name='modal'>1</property>\
          <child><object class='GtkShortcutsSection'><property name='section-name'>main</property>\
-         <child><object class='GtkShortcutsGroup'><property name='title'>{}</property>{}{}{}</object></child>\
-         </object></child></object></interface>",
-        gtk::glib::markup_escape_text(&gettext("Machines")),
-        shortcut("&lt;Control&gt;f", gettext("Search machines")),
-        shortcut("Return", gettext("Open the selected machine's details")),
-        shortcut("F10", gettext("Open the main menu")),
+         {groups}</object></child></object></interface>"
     );
     let builder = gtk::Builder::from_string(&ui);
     let window: gtk::ShortcutsWindow = builder.object("window").expect("shortcuts window");

@@ -2,6 +2,7 @@
 //! through a connection handle; none of them calls libvirt itself.
 
 pub mod about;
+pub mod accels;
 pub mod app;
 pub mod connections;
 pub mod console;

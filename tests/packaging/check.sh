@@ -29,16 +29,16 @@ need() { command -v "$1" >/dev/null || { echo "$1 not installed"; return 1; }; }
 # The names meson uses; everything below is compared against them.
 meson_var() { sed -n "s/^$1 = '\(.*\)'$/\1/p" meson.build; }
 app_id=$(meson_var base_id)
-binary=$(meson_var binary_name)
+binary=$(meson_var base_binary)
 manifest=flatpak/$app_id.json
 echo "app id: $app_id, binary: $binary"
 
-# Desktop and metainfo go through the same steps as meson: @APP_ID@ filled in,
+# Desktop and metainfo go through the same steps as meson: @APP_ID@ and @BINARY@ filled in,
 # translations merged with msgfmt, then validated.
 merged() {  # merged KIND SOURCE OUTPUT
     # keep the source's name: msgfmt picks the ITS rules for XML by file name
     local src=$tmp/$(basename "$2")
-    sed "s/@APP_ID@/$app_id/g" "$2" >"$src"
+    sed -e "s/@APP_ID@/$app_id/g" -e "s/@BINARY@/$binary/g" "$2" >"$src"
     msgfmt "--$1" -d po --template "$src" -o "$3"
 }
 check_desktop() {
@@ -66,6 +66,19 @@ check_schemas() {
     grep -q "id=\"$app_id.Devel\"" "$tmp/schemas/$app_id.Devel.gschema.xml" &&
         glib-compile-schemas --strict --dry-run "$tmp/schemas" &&
         echo "schemas $app_id and $app_id.Devel compile"
+}
+# A key nobody reads is a setting that silently does nothing: each must be named in src/.
+check_schema_keys_used() {
+    local key unused=0
+    for key in $(sed -n 's/.*<key name="\([^"]*\)".*/\1/p' "data/$app_id.gschema.xml"); do
+        if grep -rqF "\"$key\"" src; then
+            echo "$key"
+        else
+            echo "$key: never read in src/"
+            unused=1
+        fi
+    done
+    return $unused
 }
 check_gresource() {
     glib-compile-resources --sourcedir data --target "$tmp/hangar.gresource" \
@@ -168,6 +181,25 @@ check_po_complete() {
     echo "$stats"
     ! grep -qE 'untranslated|fuzzy' <<<"$stats"
 }
+# Placeholders survive translation: {name} in a msgid is in its msgstr and vice versa.
+check_po_placeholders() {
+    python3 tests/packaging/po_placeholders.py po/zh_CN.po
+}
+# The check above must be able to fail: break one {placeholder} in a copy and see it caught.
+check_po_placeholders_catch_breakage() {
+    python3 - po/zh_CN.po "$tmp/broken.po" <<'EOF'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+broken, n = re.subn(r'^(msgstr(?:\[0\])? ".*?)\{([a-z_]+)\}', r"\1{\2_typo}", text, count=1, flags=re.M)
+assert n == 1, "no translated placeholder to break"
+open(sys.argv[2], "w", encoding="utf-8").write(broken)
+EOF
+    if python3 tests/packaging/po_placeholders.py "$tmp/broken.po"; then
+        echo "a broken placeholder was not caught"
+        return 1
+    fi
+    echo "(the failure above is expected: it proves the check works)"
+}
 # Extract with the keywords po/meson.build gives xgettext, then every msgid must
 # have a translation in zh_CN.po (msgcmp treats untranslated/fuzzy as missing).
 check_po_covers_sources() {
@@ -192,6 +224,7 @@ check_po_covers_sources() {
 check "desktop file validates" check_desktop
 check "metainfo validates (validate-relax --nonet)" check_metainfo
 check "GSettings schemas compile (--strict)" check_schemas
+check "every GSettings key is read by the code" check_schema_keys_used
 check "gresource compiles" check_gresource
 check "demo.xml loads in the libvirt test driver (6 domains)" check_demo
 check "flatpak manifest: JSON, ids, finish-args, pinned sources" check_manifest
@@ -200,6 +233,8 @@ check "po/POTFILES.in lists every file using gettext" build-aux/update-potfiles.
 check "zh_CN.po compiles (msgfmt --check -c)" check_po_compiles
 check "zh_CN.po has no untranslated or fuzzy entries" check_po_complete
 check "zh_CN.po translates every extracted string" check_po_covers_sources
+check "zh_CN.po keeps every {placeholder} of its msgids" check_po_placeholders
+check "the placeholder check fails on a broken copy" check_po_placeholders_catch_breakage
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then

@@ -20,6 +20,7 @@ mod login;
 mod machines;
 mod pages;
 mod stats_tick;
+mod shortcuts;
 mod storage_pages;
 mod storage_volumes;
 mod wizards;
@@ -90,5 +91,6 @@ fn main() {
         empty_states::a_host_without_machines_says_so_until_one_is_defined,
         empty_states::the_about_window_names_the_application_and_its_version,
         stats_tick::a_new_statistics_interval_applies_without_a_restart,
+        shortcuts::accelerators_are_registered_and_open_what_they_say,
     ]);
 }

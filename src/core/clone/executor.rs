@@ -27,6 +27,7 @@ use virt::sys;
 use super::steps::{Step, StepKind};
 use super::sysprep;
 use crate::core::error::{ErrorKind, UserError};
+use crate::core::words::join_list;
 use crate::core::xml::domain_edit::set_disk_source_file;
 use crate::core::xml::{Document, DomainXml};
 
@@ -78,18 +79,18 @@ pub struct StepFailure {
 
 impl std::fmt::Display for StepFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let head = gettext("Step {n} of {total} ({label}) failed: {error}")
+        let sentence = if self.leftovers.is_empty() {
+            gettext("Step {n} of {total} ({label}) failed: {error}")
+        } else {
+            gettext("Step {n} of {total} ({label}) failed: {error}. Could not remove: {list}")
+        };
+        let text = sentence
             .replace("{n}", &(self.step + 1).to_string())
             .replace("{total}", &self.steps.to_string())
             .replace("{label}", &self.label)
-            .replace("{error}", &self.error.message);
-        f.write_str(&head)?;
-        if !self.leftovers.is_empty() {
-            let tail =
-                gettext("Could not remove: {list}").replace("{list}", &self.leftovers.join(", "));
-            write!(f, ". {tail}")?;
-        }
-        Ok(())
+            .replace("{error}", &self.error.message)
+            .replace("{list}", &join_list(&self.leftovers));
+        f.write_str(&text)
     }
 }
 

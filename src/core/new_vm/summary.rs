@@ -60,7 +60,9 @@ impl NewVmPlan {
             ));
         }
         let net = match &self.mac {
-            Some(mac) => format!("{} ({mac})", self.network),
+            Some(mac) => gettext("{network} ({mac})")
+                .replace("{network}", &self.network)
+                .replace("{mac}", mac),
             None => self.network.clone(),
         };
         out.push(line(gettext("Network"), net));

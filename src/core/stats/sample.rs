@@ -4,6 +4,7 @@ use std::ffi::CStr;
 use std::ptr;
 use std::time::Instant;
 
+use gettextrs::gettext;
 use virt::connect::Connect;
 use virt::sys;
 
@@ -130,7 +131,7 @@ fn devices_of(conn: &Connect, uuid: &str) -> Result<DomainSample, UserError> {
         .ok_or_else(|| {
             UserError::new(
                 ErrorKind::NotFound,
-                "no statistics for the machine".to_string(),
+                gettext("libvirt returned no statistics for the machine"),
             )
         })
 }

@@ -9,6 +9,7 @@ use super::device_element::{point_disk_at_file, set_driver_format};
 use super::document::Document;
 use super::error::XmlError;
 use super::tree::Element;
+use gettextrs::gettext;
 
 fn devices_mut(doc: &mut Document) -> &mut Element {
     doc.root_mut().ensure_child_before("devices", &[])
@@ -25,7 +26,11 @@ fn disk_mut<'a>(doc: &'a mut Document, dev: &str) -> Result<&'a mut Element, Xml
             d.children_named_mut("disk")
                 .find(|disk| disk_target(disk) == Some(dev))
         })
-        .ok_or_else(|| XmlError::NotFound(format!("disk with target “{dev}”")))
+        .ok_or_else(|| {
+            XmlError::NotFound(
+                gettext("The machine has no disk with target “{target}”").replace("{target}", dev),
+            )
+        })
 }
 
 /// Removes `<mac>` from every interface so libvirt assigns new addresses.
@@ -46,7 +51,12 @@ pub fn set_interface_mac(doc: &mut Document, index: usize, mac: &str) -> Result<
         .root_mut()
         .child_mut("devices")
         .and_then(|d| d.children_named_mut("interface").nth(index))
-        .ok_or_else(|| XmlError::NotFound(format!("network interface #{}", index + 1)))?;
+        .ok_or_else(|| {
+            XmlError::NotFound(
+                gettext("The machine has no network interface number {number}")
+                    .replace("{number}", &(index + 1).to_string()),
+            )
+        })?;
     if iface.child("mac").is_none() {
         iface.insert_child(0, Element::new("mac"));
     }
@@ -199,9 +209,8 @@ pub fn add_disk(doc: &mut Document, disk: &NewDisk) -> Result<(), XmlError> {
         .any(|d| disk_target(d) == Some(&disk.target_dev))
     {
         return Err(XmlError::invalid(
-            "disk target",
+            gettext("Another disk already uses the target “{value}”"),
             &disk.target_dev,
-            "another disk already uses it",
         ));
     }
     let last_disk = devices
@@ -239,7 +248,7 @@ mod tests {
     fn missing_targets_are_errors() {
         let mut doc = Document::parse(TEMPLATE).unwrap();
         let e = set_disk_source_file(&mut doc, "vdz", "/x").unwrap_err();
-        assert_eq!(e.to_string(), "disk with target “vdz” not found in the XML");
+        assert_eq!(e.to_string(), "The machine has no disk with target “vdz”");
         assert!(remove_disk(&mut doc, "sdq").is_err());
         assert!(set_interface_mac(&mut doc, 5, "52:54:00:00:00:01").is_err());
         let dup = NewDisk {
@@ -252,7 +261,7 @@ mod tests {
         };
         assert_eq!(
             add_disk(&mut doc, &dup).unwrap_err().to_string(),
-            "invalid disk target “vda”: another disk already uses it"
+            "Another disk already uses the target “vda”"
         );
         assert_eq!(
             disk_element(&dup).to_string(),

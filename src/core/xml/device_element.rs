@@ -7,6 +7,7 @@
 use super::document::Document;
 use super::error::XmlError;
 use super::tree::{Element, Node};
+use gettextrs::gettext;
 
 /// What identifies a device across the live and the stored XML.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,11 +35,16 @@ impl DeviceKey {
         }
     }
 
-    fn describe(&self) -> String {
-        match self {
-            DeviceKey::Disk(t) => format!("disk with target “{t}”"),
-            DeviceKey::Interface(m) => format!("network interface with MAC “{m}”"),
-        }
+    /// The sentence for "this device is not in the document".
+    fn not_found(&self) -> XmlError {
+        XmlError::NotFound(match self {
+            DeviceKey::Disk(t) => {
+                gettext("The machine has no disk with target “{target}”").replace("{target}", t)
+            }
+            DeviceKey::Interface(m) => {
+                gettext("The machine has no network interface with MAC “{mac}”").replace("{mac}", m)
+            }
+        })
     }
 }
 
@@ -54,7 +60,7 @@ pub fn find_device<'a>(doc: &'a Document, key: &DeviceKey) -> Option<&'a Element
 pub fn device_copy(doc: &Document, key: &DeviceKey) -> Result<Element, XmlError> {
     find_device(doc, key)
         .cloned()
-        .ok_or_else(|| XmlError::NotFound(key.describe()))
+        .ok_or_else(|| key.not_found())
 }
 
 /// Puts `new` where the device `key` names is, keeping the whitespace around it.
@@ -67,7 +73,7 @@ pub fn replace_device(doc: &mut Document, key: &DeviceKey, new: Element) -> Resu
                 .iter_mut()
                 .find(|n| matches!(n, Node::Element(e) if key.matches(e)))
         })
-        .ok_or_else(|| XmlError::NotFound(key.describe()))?;
+        .ok_or_else(|| key.not_found())?;
     *slot = Node::Element(new);
     Ok(())
 }
@@ -77,7 +83,7 @@ pub fn remove_device(doc: &mut Document, key: &DeviceKey) -> Result<(), XmlError
     let devices = doc.root_mut().child_mut("devices");
     match devices.map(|d| d.remove_children_where(|e| key.matches(e))) {
         Some(n) if n > 0 => Ok(()),
-        _ => Err(XmlError::NotFound(key.describe())),
+        _ => Err(key.not_found()),
     }
 }
 
@@ -244,7 +250,7 @@ mod tests {
             device_copy(&doc, &DeviceKey::Disk("vdz".into()))
                 .unwrap_err()
                 .to_string(),
-            "disk with target “vdz” not found in the XML"
+            "The machine has no disk with target “vdz”"
         );
     }
 

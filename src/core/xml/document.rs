@@ -13,7 +13,9 @@ use quick_xml::Reader;
 
 use super::error::XmlError;
 use super::layout::assign_layout;
+use super::syntax_message::{escape, reader_error};
 use super::tree::{Attr, Element, Node, Style, Text};
+use gettextrs::gettext;
 
 const BOM: char = '\u{feff}';
 
@@ -56,7 +58,7 @@ impl Document {
         loop {
             let start = reader.buffer_position() as usize;
             let event = reader.read_event().map_err(|e| {
-                XmlError::syntax_at(body, reader.error_position() as usize, e.to_string())
+                XmlError::syntax_at(body, reader.error_position() as usize, reader_error(&e))
             })?;
             let end = reader.buffer_position() as usize;
             if let Event::Text(_) | Event::GeneralRef(_) = event {
@@ -103,7 +105,7 @@ impl Document {
             }
         }
         if let Some((el, pos)) = builder.stack.last() {
-            let msg = format!("<{}> is never closed", el.name);
+            let msg = gettext("<{name}> is never closed").replace("{name}", &el.name);
             return Err(XmlError::syntax_at(body, *pos, msg));
         }
         let mut root = builder.root.ok_or(XmlError::NoRoot)?;
@@ -183,10 +185,8 @@ impl Builder<'_> {
         match (node, self.root.is_some()) {
             (Node::Element(el), false) => self.root = Some(el),
             (Node::Element(el), true) => {
-                let msg = format!(
-                    "a second root element <{}>; a document has exactly one",
-                    el.name
-                );
+                let msg = gettext("A second root element <{name}>: a document has exactly one")
+                    .replace("{name}", &el.name);
                 return Err(XmlError::syntax_at(self.body, pos, msg));
             }
             (node, false) => self.prolog.push(node),
@@ -206,7 +206,7 @@ impl Builder<'_> {
             return Err(XmlError::syntax_at(
                 self.body,
                 start + offset,
-                "text outside the root element",
+                gettext("Text outside the root element"),
             ));
         }
         self.attach(Node::Text(text), start)
@@ -215,15 +215,13 @@ impl Builder<'_> {
 
 fn escape_error(body: &str, start: usize, e: &EscapeError) -> XmlError {
     match e {
-        EscapeError::UnrecognizedEntity(range, name) => XmlError::syntax_at(
-            body,
-            start + range.start.saturating_sub(1),
-            format!("unknown entity “&{name};”"),
-        ),
-        EscapeError::UnterminatedEntity(range) => {
-            XmlError::syntax_at(body, start + range.start, "“&” must be written as “&amp;”")
+        EscapeError::UnrecognizedEntity(range, _) => {
+            XmlError::syntax_at(body, start + range.start.saturating_sub(1), escape(e))
         }
-        other => XmlError::syntax_at(body, start, other.to_string()),
+        EscapeError::UnterminatedEntity(range) => {
+            XmlError::syntax_at(body, start + range.start, escape(e))
+        }
+        other => XmlError::syntax_at(body, start, escape(other)),
     }
 }
 
@@ -233,14 +231,15 @@ fn element(body: &str, pos: usize, raw: &str, tag: &BytesStart<'_>) -> Result<El
     for attr in tag.attributes().with_checks(true) {
         if let Err(e) = attr {
             let (at, msg) = match e {
-                AttrError::Duplicated(at, _) => (at, "this attribute is given twice".to_string()),
-                AttrError::ExpectedEq(at) => (at, "expected “=” after the attribute name".into()),
+                AttrError::Duplicated(at, _) => (at, gettext("This attribute is given twice")),
+                AttrError::ExpectedEq(at) => (at, gettext("Expected “=” after the attribute name")),
                 AttrError::ExpectedValue(at) | AttrError::UnquotedValue(at) => {
-                    (at, "attribute values must be in quotes".into())
+                    (at, gettext("Attribute values must be in quotes"))
                 }
                 AttrError::ExpectedQuote(at, q) => (
                     at,
-                    format!("missing closing {} in attribute value", q as char),
+                    gettext("The attribute value is missing its closing {quote}")
+                        .replace("{quote}", &(q as char).to_string()),
                 ),
             };
             return Err(XmlError::syntax_at(body, pos + 1 + at, msg));
@@ -261,7 +260,7 @@ fn element(body: &str, pos: usize, raw: &str, tag: &BytesStart<'_>) -> Result<El
             XmlError::syntax_at(
                 body,
                 pos,
-                format!("cannot read the attributes of <{}>", el.name),
+                gettext("Cannot read the attributes of <{name}>").replace("{name}", &el.name),
             )
         };
         let eq_at = after.find('=').ok_or_else(bad)?;
@@ -337,7 +336,7 @@ mod tests {
     fn parse_errors_say_where_and_what() {
         assert_eq!(
             err("<domain>\n  <name>x</nam>\n</domain>"),
-            "XML error at line 2, column 10: ill-formed document: expected `</name>`, but `</nam>` was found"
+            "XML error at line 2, column 10: Expected </name> but found </nam>"
         );
         assert_eq!(
             err("<domain>\n  <devices>\n"),
@@ -345,25 +344,25 @@ mod tests {
         );
         assert_eq!(
             err("<a x='1' x='2'/>"),
-            "XML error at line 1, column 10: this attribute is given twice"
+            "XML error at line 1, column 10: This attribute is given twice"
         );
         assert_eq!(
             err("<a x=1/>"),
-            "XML error at line 1, column 6: attribute values must be in quotes"
+            "XML error at line 1, column 6: Attribute values must be in quotes"
         );
         assert_eq!(
             err("<a>\n&nbsp;</a>"),
-            "XML error at line 2, column 1: unknown entity “&nbsp;”"
+            "XML error at line 2, column 1: Unknown entity “&nbsp;”"
         );
         assert_eq!(
             err("<a/>\n<b/>"),
-            "XML error at line 2, column 1: a second root element <b>; a document has exactly one"
+            "XML error at line 2, column 1: A second root element <b>: a document has exactly one"
         );
         assert_eq!(
             err("oops<a/>"),
-            "XML error at line 1, column 1: text outside the root element"
+            "XML error at line 1, column 1: Text outside the root element"
         );
-        assert_eq!(err("  \n"), "the XML document has no root element");
+        assert_eq!(err("  \n"), "The XML document has no root element");
         assert!(
             err("<a><!-- x</a>").starts_with("XML error at line 1, column 4:"),
             "{}",
@@ -383,7 +382,7 @@ mod tests {
         let doc = Document::parse("<network/>").unwrap();
         assert_eq!(
             doc.expect_root("domain").unwrap_err().to_string(),
-            "expected a <domain> document, but the root element is <network>"
+            "Expected a <domain> document, but the root element is <network>"
         );
     }
 }

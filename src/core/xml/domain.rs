@@ -9,6 +9,7 @@ use super::error::XmlError;
 use super::metadata;
 use super::tree::Element;
 use super::units::parse_kib;
+use gettextrs::gettext;
 
 /// `<os>`: how the guest boots.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -73,7 +74,7 @@ impl DomainXml {
     pub fn from_element(root: &Element) -> Result<Self, XmlError> {
         let name = root
             .child_text("name")
-            .ok_or_else(|| XmlError::Missing("domain <name>".into()))?;
+            .ok_or_else(|| XmlError::Missing(gettext("The machine's XML has no <name>")))?;
         let kib = |tag: &str| -> Result<Option<u64>, XmlError> {
             root.child(tag)
                 .map(|m| parse_kib(&m.text(), m.attr("unit")))
@@ -81,12 +82,18 @@ impl DomainXml {
         };
         let vcpu = root.child("vcpu");
         let vcpus = match vcpu {
-            Some(v) => parse_count("vcpu count", &v.text())?,
+            Some(v) => parse_count(&v.text(), || {
+                gettext("The vCPU count “{value}” is not a whole number")
+            })?,
             None => 1,
         };
         let vcpus_current = vcpu
             .and_then(|v| v.attr("current"))
-            .map(|c| parse_count("current vcpu count", c))
+            .map(|c| {
+                parse_count(c, || {
+                    gettext("The current vCPU count “{value}” is not a whole number")
+                })
+            })
             .transpose()?;
         let devices = root.child("devices");
         let all = |tag: &str| -> Vec<&Element> {
@@ -127,10 +134,11 @@ impl DomainXml {
     }
 }
 
-fn parse_count(what: &str, text: &str) -> Result<u32, XmlError> {
+/// `text` as a count, or `sentence` (translated, with `{value}`) when it is not one.
+fn parse_count(text: &str, sentence: impl FnOnce() -> String) -> Result<u32, XmlError> {
     text.trim()
         .parse()
-        .map_err(|_| XmlError::invalid(what, text.trim(), "expected a whole number"))
+        .map_err(|_| XmlError::invalid(sentence(), text.trim()))
 }
 
 fn read_os(os: &Element) -> OsInfo {
@@ -387,19 +395,13 @@ mod tests {
             DomainXml::parse("<domain type='kvm'/>")
                 .unwrap_err()
                 .to_string(),
-            "the XML has no domain <name>"
+            "The machine's XML has no <name>"
         );
         let e = DomainXml::parse("<domain><name>x</name><memory unit='XiB'>1</memory></domain>")
             .unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "invalid size unit “XiB”: libvirt does not know this unit"
-        );
+        assert_eq!(e.to_string(), "libvirt does not know the size unit “XiB”");
         let e = DomainXml::parse("<domain><name>x</name><vcpu>many</vcpu></domain>").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "invalid vcpu count “many”: expected a whole number"
-        );
+        assert_eq!(e.to_string(), "The vCPU count “many” is not a whole number");
         assert!(matches!(
             DomainXml::parse("<network/>"),
             Err(XmlError::WrongRoot { .. })

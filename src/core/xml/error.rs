@@ -2,38 +2,57 @@
 //!
 //! Every message is meant to be shown to a person as-is (for example in a
 //! toast when a libvirt object's XML cannot be read), so parse errors carry a
-//! 1-based line and column instead of a byte offset.
+//! 1-based line and column instead of a byte offset, and every sentence goes
+//! through gettext whole: the variants that name a value carry the finished,
+//! translated sentence rather than English fragments to be glued together.
+
+use gettextrs::gettext;
 
 /// Anything that can go wrong while reading or editing libvirt XML.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum XmlError {
-    /// The text is not well-formed XML.
-    #[error("XML error at line {line}, column {column}: {message}")]
+    /// The text is not well-formed XML; `message` is already translated.
     Syntax {
         line: usize,
         column: usize,
         message: String,
     },
     /// The text holds no element at all.
-    #[error("the XML document has no root element")]
     NoRoot,
     /// The document is well-formed but describes another kind of object.
-    #[error("expected a <{expected}> document, but the root element is <{found}>")]
     WrongRoot { expected: String, found: String },
-    /// A value libvirt requires is absent.
-    #[error("the XML has no {0}")]
+    /// A value libvirt requires is absent (a translated sentence naming it).
     Missing(String),
-    /// A value is present but cannot be understood.
-    #[error("invalid {what} “{value}”: {reason}")]
-    Invalid {
-        what: String,
-        value: String,
-        reason: String,
-    },
-    /// An edit targeted something the document does not contain.
-    #[error("{0} not found in the XML")]
+    /// A value is present but cannot be understood (a translated sentence).
+    Invalid(String),
+    /// An edit targeted something the document does not contain (a translated sentence).
     NotFound(String),
 }
+
+impl std::fmt::Display for XmlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            XmlError::Syntax {
+                line,
+                column,
+                message,
+            } => gettext("XML error at line {line}, column {column}: {message}")
+                .replace("{line}", &line.to_string())
+                .replace("{column}", &column.to_string())
+                .replace("{message}", message),
+            XmlError::NoRoot => gettext("The XML document has no root element"),
+            XmlError::WrongRoot { expected, found } => {
+                gettext("Expected a <{expected}> document, but the root element is <{found}>")
+                    .replace("{expected}", expected)
+                    .replace("{found}", found)
+            }
+            XmlError::Missing(m) | XmlError::Invalid(m) | XmlError::NotFound(m) => m.clone(),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for XmlError {}
 
 impl XmlError {
     /// Builds a [`XmlError::Syntax`] for byte offset `pos` of `input`.
@@ -46,12 +65,9 @@ impl XmlError {
         }
     }
 
-    pub(crate) fn invalid(what: &str, value: &str, reason: impl Into<String>) -> Self {
-        XmlError::Invalid {
-            what: what.to_string(),
-            value: value.to_string(),
-            reason: reason.into(),
-        }
+    /// [`XmlError::Invalid`] from a translated `sentence` whose `{value}` is `value`.
+    pub(crate) fn invalid(sentence: String, value: &str) -> Self {
+        XmlError::Invalid(sentence.replace("{value}", value))
     }
 }
 
@@ -85,7 +101,15 @@ mod tests {
     fn messages_read_well() {
         let e = XmlError::syntax_at("<a>\n<b>", 4, "unclosed");
         assert_eq!(e.to_string(), "XML error at line 2, column 1: unclosed");
-        let e = XmlError::invalid("memory unit", "XB", "unknown unit");
-        assert_eq!(e.to_string(), "invalid memory unit “XB”: unknown unit");
+        let e = XmlError::invalid("The size unit “{value}” is unknown".into(), "XB");
+        assert_eq!(e.to_string(), "The size unit “XB” is unknown");
+        let e = XmlError::WrongRoot {
+            expected: "domain".into(),
+            found: "network".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "Expected a <domain> document, but the root element is <network>"
+        );
     }
 }

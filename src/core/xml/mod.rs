@@ -10,7 +10,7 @@
 //! Nothing here knows about GTK.
 //!
 //! Files: `node.rs` (text, attributes), `tree.rs` (elements and accessors), `layout.rs` (indented inserts
-//! and removals), `document.rs` (parse/serialize), `error.rs`, `units.rs`,
+//! and removals), `document.rs` (parse/serialize), `error.rs` + `syntax_message.rs`, `units.rs`,
 //! `metadata.rs` (Hangar's namespace), `domain.rs` + `devices.rs`
 //! (reading domains), `domain_edit.rs` + `device_edit.rs` (editing them),
 //! `device_element.rs` (one device, for libvirt's attach/detach/update calls),
@@ -30,6 +30,7 @@ mod network;
 mod node;
 mod storage;
 mod storage_build;
+mod syntax_message;
 mod tree;
 pub mod units;
 

@@ -1,6 +1,7 @@
 //! Virtual networks: reading `virNetworkGetXMLDesc` output and writing the
 //! XML for a new network.
 
+use gettextrs::gettext;
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::document::Document;
@@ -77,7 +78,7 @@ impl NetworkXml {
         let root = doc.expect_root("network")?;
         let name = root
             .child_text("name")
-            .ok_or_else(|| XmlError::Missing("network <name>".into()))?;
+            .ok_or_else(|| XmlError::Missing(gettext("The network's XML has no <name>")))?;
         let forward = root.child("forward");
         let ips = root
             .children_named("ip")
@@ -106,11 +107,12 @@ fn read_ip(ip: &Element) -> Result<NetworkIp, XmlError> {
     let is_v6 =
         ip.attr("family") == Some("ipv6") || address.as_deref().is_some_and(|a| a.contains(':'));
     let prefix = match (ip.attr("prefix"), ip.attr("netmask")) {
-        (Some(p), _) => Some(
-            p.trim()
-                .parse()
-                .map_err(|_| XmlError::invalid("prefix length", p, "expected 0–128"))?,
-        ),
+        (Some(p), _) => Some(p.trim().parse().map_err(|_| {
+            XmlError::invalid(
+                gettext("The prefix length “{value}” is not a number from 0 to 128"),
+                p,
+            )
+        })?),
         (None, Some(mask)) => Some(netmask_to_prefix(mask)?),
         (None, None) => None,
     };
@@ -132,17 +134,17 @@ fn read_ip(ip: &Element) -> Result<NetworkIp, XmlError> {
 
 /// `255.255.255.0` → 24. Rejects masks whose ones are not contiguous.
 pub fn netmask_to_prefix(mask: &str) -> Result<u8, XmlError> {
-    let bits = u32::from(
-        mask.trim()
-            .parse::<Ipv4Addr>()
-            .map_err(|_| XmlError::invalid("netmask", mask, "not an IPv4 address"))?,
-    );
+    let bits = u32::from(mask.trim().parse::<Ipv4Addr>().map_err(|_| {
+        XmlError::invalid(
+            gettext("The netmask “{value}” is not an IPv4 address"),
+            mask,
+        )
+    })?);
     let prefix = bits.leading_ones();
     if bits.checked_shl(prefix).unwrap_or(0) != 0 {
         return Err(XmlError::invalid(
-            "netmask",
+            gettext("The netmask “{value}” is not valid: its one-bits must be contiguous"),
             mask,
-            "the one-bits must be contiguous",
         ));
     }
     Ok(prefix as u8)
@@ -167,10 +169,11 @@ pub struct NewNetwork {
     pub ipv4: Option<NewIpv4>,
 }
 
-fn check_ipv4(what: &str, value: &str) -> Result<(), XmlError> {
+/// Fails with `sentence` (a translated message with `{value}`) unless `value` is IPv4.
+fn check_ipv4(value: &str, sentence: impl FnOnce() -> String) -> Result<(), XmlError> {
     match value.parse::<IpAddr>() {
         Ok(IpAddr::V4(_)) => Ok(()),
-        _ => Err(XmlError::invalid(what, value, "not an IPv4 address")),
+        _ => Err(XmlError::invalid(sentence(), value)),
     }
 }
 
@@ -178,7 +181,7 @@ fn check_ipv4(what: &str, value: &str) -> Result<(), XmlError> {
 /// reported here, in words, rather than by libvirt.
 pub fn new_network_xml(net: &NewNetwork) -> Result<String, XmlError> {
     if net.name.trim().is_empty() {
-        return Err(XmlError::Missing("network name".into()));
+        return Err(XmlError::Missing(gettext("The network needs a name")));
     }
     let mut root =
         Element::new("network").with_child(Element::new("name").with_text(net.name.clone()));
@@ -189,20 +192,25 @@ pub fn new_network_xml(net: &NewNetwork) -> Result<String, XmlError> {
         root.push_child(Element::new("bridge").with_attr("name", bridge.clone()));
     }
     if let Some(ip) = &net.ipv4 {
-        check_ipv4("address", &ip.address)?;
+        check_ipv4(&ip.address, || {
+            gettext("The address “{value}” is not an IPv4 address")
+        })?;
         if ip.prefix > 32 {
             return Err(XmlError::invalid(
-                "prefix length",
+                gettext("The prefix length {value} is not valid: IPv4 allows 0 to 32"),
                 &ip.prefix.to_string(),
-                "IPv4 allows 0–32",
             ));
         }
         let mut el = Element::new("ip")
             .with_attr("address", ip.address.clone())
             .with_attr("prefix", ip.prefix.to_string());
         if let Some(range) = &ip.dhcp {
-            check_ipv4("DHCP range start", &range.start)?;
-            check_ipv4("DHCP range end", &range.end)?;
+            check_ipv4(&range.start, || {
+                gettext("The start of the DHCP range “{value}” is not an IPv4 address")
+            })?;
+            check_ipv4(&range.end, || {
+                gettext("The end of the DHCP range “{value}” is not an IPv4 address")
+            })?;
             let r = Element::new("range")
                 .with_attr("start", range.start.clone())
                 .with_attr("end", range.end.clone());
@@ -280,7 +288,7 @@ mod tests {
         assert_eq!(netmask_to_prefix("0.0.0.0").unwrap(), 0);
         assert_eq!(
             netmask_to_prefix("255.0.255.0").unwrap_err().to_string(),
-            "invalid netmask “255.0.255.0”: the one-bits must be contiguous"
+            "The netmask “255.0.255.0” is not valid: its one-bits must be contiguous"
         );
         assert!(netmask_to_prefix("255.255.255").is_err());
     }
@@ -345,7 +353,7 @@ mod tests {
         };
         assert_eq!(
             new_network_xml(&bad).unwrap_err().to_string(),
-            "invalid address “10.0.0.300”: not an IPv4 address"
+            "The address “10.0.0.300” is not an IPv4 address"
         );
     }
 }

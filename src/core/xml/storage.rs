@@ -6,6 +6,7 @@ use super::document::Document;
 use super::error::XmlError;
 use super::tree::Element;
 use super::units::parse_bytes;
+use gettextrs::gettext;
 
 /// `<capacity unit='…'>` and friends, in bytes (libvirt's default unit here).
 fn size(root: &Element, tag: &str) -> Result<Option<u64>, XmlError> {
@@ -62,7 +63,7 @@ impl PoolXml {
         Ok(PoolXml {
             name: root
                 .child_text("name")
-                .ok_or_else(|| XmlError::Missing("pool <name>".into()))?,
+                .ok_or_else(|| XmlError::Missing(gettext("The pool's XML has no <name>")))?,
             uuid: root.child_text("uuid"),
             pool_type: root.attr("type").unwrap_or_default().to_string(),
             target_path: root.child("target").and_then(|t| t.child_text("path")),
@@ -105,7 +106,7 @@ impl VolumeXml {
         Ok(VolumeXml {
             name: root
                 .child_text("name")
-                .ok_or_else(|| XmlError::Missing("volume <name>".into()))?,
+                .ok_or_else(|| XmlError::Missing(gettext("The volume's XML has no <name>")))?,
             key: root.child_text("key"),
             volume_type: root.attr("type").map(str::to_string),
             path: target.and_then(|t| t.child_text("path")),
@@ -196,14 +197,14 @@ mod tests {
             PoolXml::parse("<pool type='dir'/>")
                 .unwrap_err()
                 .to_string(),
-            "the XML has no pool <name>"
+            "The pool's XML has no <name>"
         );
         let e =
             VolumeXml::parse("<volume><name>x</name><capacity unit='parsec'>1</capacity></volume>")
                 .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "invalid size unit “parsec”: libvirt does not know this unit"
+            "libvirt does not know the size unit “parsec”"
         );
         assert!(matches!(
             VolumeXml::parse("<pool/>"),

@@ -5,6 +5,7 @@
 use super::document::Document;
 use super::error::XmlError;
 use super::tree::Element;
+use gettextrs::gettext;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VolumeFormat {
@@ -42,16 +43,28 @@ pub struct NewVolume {
     pub backing: Option<BackingImage>,
 }
 
-fn check_name(what: &str, name: &str) -> Result<(), XmlError> {
+/// What a name belongs to, for the sentences that refuse it.
+#[derive(Clone, Copy)]
+enum Named {
+    Volume,
+    Pool,
+    VolumeGroup,
+}
+
+fn check_name(what: Named, name: &str) -> Result<(), XmlError> {
     if name.trim().is_empty() {
-        return Err(XmlError::Missing(format!("{what} name")));
+        return Err(XmlError::Missing(match what {
+            Named::Volume => gettext("The volume needs a name"),
+            Named::Pool => gettext("The pool needs a name"),
+            Named::VolumeGroup => gettext("The volume group needs a name"),
+        }));
     }
     if name.contains('/') {
-        return Err(XmlError::invalid(
-            &format!("{what} name"),
-            name,
-            "it cannot contain “/”",
-        ));
+        return Err(XmlError::Invalid(match what {
+            Named::Volume => gettext("A volume name cannot contain “/”"),
+            Named::Pool => gettext("A pool name cannot contain “/”"),
+            Named::VolumeGroup => gettext("A volume group name cannot contain “/”"),
+        }));
     }
     Ok(())
 }
@@ -64,7 +77,7 @@ fn sized(tag: &str, bytes: u64) -> Element {
 
 /// XML for a new volume.
 pub fn new_volume_xml(vol: &NewVolume) -> Result<String, XmlError> {
-    check_name("volume", &vol.name)?;
+    check_name(Named::Volume, &vol.name)?;
     let mut root = Element::new("volume")
         .with_child(Element::new("name").with_text(vol.name.clone()))
         .with_child(sized("capacity", vol.capacity_bytes));
@@ -77,11 +90,9 @@ pub fn new_volume_xml(vol: &NewVolume) -> Result<String, XmlError> {
     );
     if let Some(backing) = &vol.backing {
         if vol.format == VolumeFormat::Raw {
-            return Err(XmlError::invalid(
-                "volume format",
-                "raw",
-                "only qcow2 volumes can have a backing image",
-            ));
+            return Err(XmlError::Invalid(gettext(
+                "Only qcow2 volumes can have a backing image, not raw ones",
+            )));
         }
         root.push_child(
             Element::new("backingStore")
@@ -127,14 +138,17 @@ pub struct NewPool {
 
 fn path_el(path: &str) -> Result<Element, XmlError> {
     if !path.starts_with('/') {
-        return Err(XmlError::invalid("path", path, "it must be absolute"));
+        return Err(XmlError::invalid(
+            gettext("The path “{value}” must be absolute"),
+            path,
+        ));
     }
     Ok(Element::new("target").with_child(Element::new("path").with_text(path)))
 }
 
 /// XML for a new pool.
 pub fn new_pool_xml(pool: &NewPool) -> Result<String, XmlError> {
-    check_name("pool", &pool.name)?;
+    check_name(Named::Pool, &pool.name)?;
     let (pool_type, source, target) = match &pool.kind {
         NewPoolKind::Dir { path } => ("dir", None, path_el(path)?),
         NewPoolKind::Fs {
@@ -168,7 +182,7 @@ pub fn new_pool_xml(pool: &NewPool) -> Result<String, XmlError> {
             devices,
             path,
         } => {
-            check_name("volume group", vg_name)?;
+            check_name(Named::VolumeGroup, vg_name)?;
             let mut source = Element::new("source");
             for dev in devices {
                 source.push_child(Element::new("device").with_attr("path", dev.clone()));
@@ -250,7 +264,7 @@ mod tests {
         };
         assert_eq!(
             new_volume_xml(&backed).unwrap_err().to_string(),
-            "invalid volume format “raw”: only qcow2 volumes can have a backing image"
+            "Only qcow2 volumes can have a backing image, not raw ones"
         );
         let slash = NewVolume {
             name: "../etc/passwd".into(),
@@ -258,7 +272,7 @@ mod tests {
         };
         assert_eq!(
             new_volume_xml(&slash).unwrap_err().to_string(),
-            "invalid volume name “../etc/passwd”: it cannot contain “/”"
+            "A volume name cannot contain “/”"
         );
     }
 
@@ -344,7 +358,7 @@ mod tests {
         };
         assert_eq!(
             new_pool_xml(&bad).unwrap_err().to_string(),
-            "invalid path “relative”: it must be absolute"
+            "The path “relative” must be absolute"
         );
         assert!(new_pool_xml(&NewPool {
             name: " ".into(),

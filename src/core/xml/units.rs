@@ -7,6 +7,7 @@
 //! …) is a power of 1000. Letters go from `k` to `e` (exa).
 
 use super::error::XmlError;
+use gettextrs::gettext;
 
 /// Bytes per one of `unit`. `None` for a unit libvirt would reject.
 pub fn unit_bytes(unit: &str) -> Option<u64> {
@@ -32,14 +33,24 @@ pub fn parse_bytes(value: &str, unit: Option<&str>, default_unit: &str) -> Resul
         .map(str::trim)
         .filter(|u| !u.is_empty())
         .unwrap_or(default_unit);
-    let scale = unit_bytes(unit)
-        .ok_or_else(|| XmlError::invalid("size unit", unit, "libvirt does not know this unit"))?;
-    let number: u64 = value.trim().parse().map_err(|_| {
-        XmlError::invalid("size", value.trim(), "expected a whole non-negative number")
+    let scale = unit_bytes(unit).ok_or_else(|| {
+        XmlError::invalid(
+            gettext("libvirt does not know the size unit “{value}”"),
+            unit,
+        )
     })?;
-    number
-        .checked_mul(scale)
-        .ok_or_else(|| XmlError::invalid("size", &format!("{number} {unit}"), "too large"))
+    let number: u64 = value.trim().parse().map_err(|_| {
+        XmlError::invalid(
+            gettext("The size “{value}” is not a whole non-negative number"),
+            value.trim(),
+        )
+    })?;
+    number.checked_mul(scale).ok_or_else(|| {
+        XmlError::invalid(
+            gettext("The size “{value}” is too large"),
+            &format!("{number} {unit}"),
+        )
+    })
 }
 
 /// Like [`parse_bytes`] with KiB as the default unit, converted to KiB and
@@ -99,11 +110,11 @@ mod tests {
     fn bad_sizes_explain_themselves() {
         assert_eq!(
             parse_kib("4", Some("XB")).unwrap_err().to_string(),
-            "invalid size unit “XB”: libvirt does not know this unit"
+            "libvirt does not know the size unit “XB”"
         );
         assert_eq!(
             parse_kib("-1", None).unwrap_err().to_string(),
-            "invalid size “-1”: expected a whole non-negative number"
+            "The size “-1” is not a whole non-negative number"
         );
         assert!(parse_bytes("99999999", Some("EiB"), "b").is_err());
         assert_eq!(parse_bytes("10", None, "bytes").unwrap(), 10);

@@ -1,5 +1,6 @@
 //! Window-wide actions (the primary menu's) and keyboard shortcuts, and the house
 //! style of icon-only buttons.
+//! The accelerators themselves (Ctrl+?, Ctrl+, …) are in ui/accels.rs.
 
 use adw::prelude::*;
 use relm4::prelude::*;
@@ -32,6 +33,29 @@ pub fn install_actions(window: &adw::ApplicationWindow, sender: &ComponentSender
     add("add-connection", || AppMsg::ShowAddConnection);
     add("edit-connection", || AppMsg::ShowEditConnection);
     add("remove-connection", || AppMsg::RemoveSelectedConnection);
+    let quit = gtk::gio::SimpleAction::new("quit", None);
+    {
+        let window = window.downgrade();
+        quit.connect_activate(move |_, _| quit_all(&window));
+    }
+    window.add_action(&quit);
+    crate::ui::accels::install(window);
+}
+
+/// Ctrl+Q: closes every window of the application, the main one last, so each
+/// saves what it saves on closing (the main window its size) and the app ends.
+fn quit_all(window: &gtk::glib::WeakRef<adw::ApplicationWindow>) {
+    let Some(window) = window.upgrade() else {
+        return;
+    };
+    if let Some(app) = window.application() {
+        for other in app.windows() {
+            if other != *window.upcast_ref::<gtk::Window>() {
+                other.close();
+            }
+        }
+    }
+    window.close();
 }
 
 /// Window-wide keys: Ctrl+F searches the machines.

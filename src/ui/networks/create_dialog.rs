@@ -158,11 +158,12 @@ pub fn open(
                 f2.dialog.busy(false);
                 match r.unwrap_or_else(|e| Err(CreateError::Libvirt(e))) {
                     Ok(created) => {
-                        let mut text = gettext("Network “{name}” created and started")
-                            .replace("{name}", &created.name);
-                        if let Some(note) = created.note {
-                            text = format!("{text}. {note}");
+                        let text = match created.note {
+                            None => gettext("Network “{name}” created and started"),
+                            Some(note) => gettext("Network “{name}” created and started. {note}")
+                                .replace("{note}", &note),
                         }
+                        .replace("{name}", &created.name);
                         toaster.show(text);
                         f2.dialog.close();
                     }

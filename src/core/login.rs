@@ -89,6 +89,13 @@ impl Login {
             }
             Err(e) => {
                 let mut err = from_virt(&e);
+                // Only a host plainly not there right now is worth retrying by itself
+                // (see worker::retry_after); the worker tells them apart by this kind.
+                if super::ssh_hints::is_passing(e.message()) {
+                    err.kind = ErrorKind::ConnectionLost;
+                } else if err.kind == ErrorKind::ConnectionLost {
+                    err.kind = ErrorKind::Other;
+                }
                 if let Some(hint) = super::ssh_hints::explain(uri, e.message()) {
                     err.message = format!("{hint} ({})", err.message);
                 }

@@ -16,6 +16,35 @@ pub fn explain(uri: &str, message: &str) -> Option<String> {
     direct(&m)
 }
 
+/// True when `message` says the host is not there right now (daemon not running,
+/// connection refused, no route, timed out): a passing outage worth retrying by
+/// itself. A wrong URI, an unknown host name or a refused login are not: retrying
+/// would only repeat them.
+pub fn is_passing(message: &str) -> bool {
+    let m = message.to_lowercase();
+    const NEEDS_THE_PERSON: &[&str] = &[
+        "askpass",
+        "read_passphrase",
+        "host key verification failed",
+        "permission denied",
+        "could not resolve hostname",
+        "name or service not known",
+        "unable to resolve address",
+        "unable to parse uri",
+        "certificate",
+    ];
+    const PASSING: &[&str] = &[
+        "connection refused",
+        "no route to host",
+        "network is unreachable",
+        "timed out",
+        "failed to connect socket",
+        "nc: unix connect failed",
+        "not answering",
+    ];
+    !NEEDS_THE_PERSON.iter().any(|p| m.contains(p)) && PASSING.iter().any(|p| m.contains(p))
+}
+
 /// Failures of libvirt's own transports (tcp, tls) and of the URI itself.
 fn direct(m: &str) -> Option<String> {
     let hint = if m.contains("unable to resolve address") {
@@ -109,6 +138,28 @@ mod tests {
         for (uri, message, expect) in cases {
             let hint = explain(uri, message).unwrap_or_else(|| panic!("no hint for {message}"));
             assert!(hint.contains(expect), "{message} → {hint}");
+        }
+    }
+
+    #[test]
+    fn an_absent_host_is_passing_and_a_wrong_address_is_not() {
+        use super::is_passing;
+        for passing in [
+            "Failed to connect socket to '/tmp/x/libvirt-sock': No such file or directory",
+            "Failed to connect socket to '/tmp/x/libvirt-sock': Connection refused",
+            "unable to connect to server at '10.0.0.9:16509': No route to host",
+            "Cannot recv data: ssh: connect to host 127.0.0.1 port 1: Connection refused: Connection reset by peer",
+        ] {
+            assert!(is_passing(passing), "{passing}");
+        }
+        for lasting in [
+            "Unable to resolve address 'nohost' service '16509': Name or service not known",
+            "internal error: Unable to parse URI not a uri",
+            "Cannot recv data: root@h: Permission denied (publickey).: Connection reset by peer",
+            "authentication failed: authentication failed",
+            "Cannot access storage file '/no/such/node.xml': No such file or directory",
+        ] {
+            assert!(!is_passing(lasting), "{lasting}");
         }
     }
 

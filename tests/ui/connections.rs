@@ -163,3 +163,72 @@ pub fn editing_a_saved_connection_replaces_it_and_reconnects() {
     settings.forget_connection("qemu:///session");
     close(c);
 }
+
+fn sidebar_row(c: &Controller<hangar::ui::App>, index: i32) -> gtk::ListBoxRow {
+    find_widget::<gtk::ListBox>(c.widget(), &|l| l.has_css_class("navigation-sidebar"))
+        .expect("the sidebar")
+        .row_at_index(index)
+        .expect("a sidebar row")
+}
+
+fn visible_button(root: &impl IsA<gtk::Widget>, label: &str) -> Option<gtk::Button> {
+    find_widget::<gtk::Button>(root, &|b| {
+        b.label().as_deref() == Some(label) && b.is_visible() && b.is_mapped()
+    })
+}
+
+/// What the person saved comes back at the next start: every connection in the
+/// sidebar, those marked autoconnect opened, the others "Not connected" with a Connect
+/// button on their row and on their page.
+pub fn every_saved_connection_is_listed_and_only_autoconnect_ones_open() {
+    let (auto, _d1) = node_uri(&NodeSpec::with_domains(2), "ui-saved-auto");
+    let mut idle_spec = NodeSpec::with_domains(3);
+    idle_spec.name_prefix = "idle".into();
+    let (idle, _d2) = node_uri(&idle_spec, "ui-saved-idle");
+    let settings = hangar::settings::AppSettings::load();
+    settings.remember_connection(&auto, true);
+    settings.remember_connection(&idle, false);
+    // What main() opens when no --connect is given.
+    let c = launch(settings.saved_specs());
+    pump_until(T, "the autoconnect host listed", || {
+        c.model().hosts[0].store.status == ConnectionStatus::Live
+    });
+    crate::harness::pump_for(Duration::from_millis(500));
+    assert_eq!(
+        c.model().hosts.len(),
+        2,
+        "both saved hosts are in the sidebar"
+    );
+    assert_eq!(
+        c.model().hosts[1].store.status,
+        ConnectionStatus::NotConnected,
+        "a host without autoconnect is not opened"
+    );
+    let row = sidebar_row(&c, 1);
+    let texts = crate::harness::label_texts(&row);
+    assert!(texts.iter().any(|t| t == "Not connected"), "{texts:?}");
+    assert!(visible_button(&sidebar_row(&c, 0), "Connect").is_none());
+
+    // Its page says so and offers Connect.
+    row.activate();
+    c.emit(AppMsg::HostSelected(1));
+    pump_until(T, "the Not Connected page", || {
+        find_widget::<adw::StatusPage>(c.widget(), &|p| {
+            p.is_mapped() && p.title() == "Not Connected"
+        })
+        .is_some_and(|p| visible_button(&p, "Connect").is_some())
+    });
+
+    // The row's own button connects it.
+    visible_button(&row, "Connect")
+        .expect("a Connect button on the row")
+        .emit_clicked();
+    pump_until(T, "the idle host connects and lists", || {
+        c.model().hosts[1].store.status == ConnectionStatus::Live
+    });
+    assert_eq!(c.model().hosts[1].domains.len(), 3);
+    assert!(visible_button(&row, "Connect").is_none(), "connected now");
+    settings.forget_connection(&auto);
+    settings.forget_connection(&idle);
+    close(c);
+}

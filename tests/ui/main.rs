@@ -73,6 +73,7 @@ fn main() {
         connections::a_connection_added_in_the_dialog_opens_and_is_remembered,
         connections::preferences_change_the_settings_at_once,
         connections::editing_a_saved_connection_replaces_it_and_reconnects,
+        connections::every_saved_connection_is_listed_and_only_autoconnect_ones_open,
         login::a_log_in_dialog_asks_with_libvirts_prompts_says_when_refused_and_connects,
         login::a_remembered_login_is_used_next_time_without_asking,
         console::a_hypervisor_without_consoles_says_so,

@@ -62,6 +62,8 @@ pub struct App {
     row_trace: Option<RowTrace>,
     title: adw::ViewSwitcherTitle,
     sidebar: gtk::ListBox,
+    /// Connect / Disconnect on the sidebar (see `sidebar.rs`).
+    host_actions: gtk::gio::SimpleActionGroup,
     load_report: Option<LoadReport>,
     connector: super::Connector,
     pub settings: AppSettings,
@@ -122,8 +124,11 @@ impl Component for App {
         let storage = LazyPage::default();
         let host_page = LazyPage::default();
         let content = {
-            let sender = sender.clone();
-            HostContent::new(move || sender.input(AppMsg::Reconnect))
+            let (reconnect, disconnect) = (sender.clone(), sender.clone());
+            HostContent::new(
+                move || reconnect.input(AppMsg::Reconnect),
+                move || disconnect.input(AppMsg::Disconnect),
+            )
         };
         content.add_page(
             &machines.root,
@@ -182,7 +187,7 @@ impl Component for App {
             .bind_property("title-visible", &switcher_bar, "reveal")
             .build();
 
-        let (sidebar, sidebar_box) = sidebar::build(&sender);
+        let (sidebar, sidebar_box, host_actions) = sidebar::build(&sender);
         let hosts: Vec<HostView> = init.hosts.into_iter().map(HostView::new).collect();
         for host in &hosts {
             sidebar.append(&host.row.row);
@@ -291,6 +296,7 @@ impl Component for App {
             toaster,
             title,
             sidebar,
+            host_actions,
             load_report,
             row_trace: RowTrace::from_env(),
             connector: init.connector,
@@ -354,6 +360,16 @@ impl Component for App {
             }
             AppMsg::Reconnect => {
                 if let Some(host) = self.hosts.get(self.selected_host) {
+                    host.handle.reconnect();
+                }
+            }
+            AppMsg::Disconnect => {
+                if let Some(host) = self.hosts.get(self.selected_host) {
+                    host.handle.disconnect();
+                }
+            }
+            AppMsg::ConnectHost(id) => {
+                if let Some(host) = self.hosts.iter().find(|h| h.handle.id == id) {
                     host.handle.reconnect();
                 }
             }

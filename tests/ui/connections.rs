@@ -232,3 +232,47 @@ pub fn every_saved_connection_is_listed_and_only_autoconnect_ones_open() {
     settings.forget_connection(&idle);
     close(c);
 }
+
+/// A host whose worker is stuck (as behind a frozen daemon) keeps its statistics
+/// sample waiting; switching to another host, that host's rows still get theirs.
+pub fn a_stuck_hosts_statistics_do_not_stop_anothers() {
+    let (stuck, _d1) = node_uri(&NodeSpec::with_domains(3), "ui-stuck-a");
+    let (healthy, _d2) = node_uri(&NodeSpec::with_domains(3), "ui-stuck-b");
+    let c = launch(vec![
+        ConnectionSpec::new(stuck),
+        ConnectionSpec::new(healthy),
+    ]);
+    pump_until(T, "both hosts listed", || {
+        c.model()
+            .hosts
+            .iter()
+            .all(|h| h.store.status == ConnectionStatus::Live)
+    });
+    // Hold the first host's worker, as a frozen host would.
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    c.model().hosts[0].handle.run(
+        move |_| {
+            let _ = held.recv_timeout(Duration::from_secs(60));
+            Ok(())
+        },
+        |_: Result<(), _>| {},
+    );
+    crate::harness::pump_for(Duration::from_millis(300));
+    c.emit(AppMsg::StatsTick);
+    crate::harness::pump_for(Duration::from_millis(300));
+
+    sidebar_row(&c, 1).activate();
+    c.emit(AppMsg::HostSelected(1));
+    let row = {
+        let host = &c.model().hosts[1];
+        let uuid = host.store.domain_by_name("vm-1").unwrap().uuid.clone();
+        host.domains.get(&uuid).unwrap().clone()
+    };
+    pump_until(T, "the healthy host's row sampled", || {
+        c.emit(AppMsg::StatsTick);
+        crate::harness::pump_for(Duration::from_millis(200));
+        !row.cpu_history().is_empty()
+    });
+    let _ = release.send(());
+    close(c);
+}

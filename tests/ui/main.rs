@@ -74,6 +74,7 @@ fn main() {
         connections::preferences_change_the_settings_at_once,
         connections::editing_a_saved_connection_replaces_it_and_reconnects,
         connections::every_saved_connection_is_listed_and_only_autoconnect_ones_open,
+        connections::a_stuck_hosts_statistics_do_not_stop_anothers,
         login::a_log_in_dialog_asks_with_libvirts_prompts_says_when_refused_and_connects,
         login::a_remembered_login_is_used_next_time_without_asking,
         console::a_hypervisor_without_consoles_says_so,

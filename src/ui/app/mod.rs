@@ -69,8 +69,10 @@ pub struct App {
     pub settings: AppSettings,
     stats: crate::core::stats::RateTracker,
     stats_pace: crate::core::stats::WholeHostPace,
-    stats_in_flight: bool,
-    host_sample_in_flight: bool,
+    /// Hosts with a statistics sample (of machines, of the host) not answered yet: one
+    /// at a time per host, so a frozen host's stuck sample never stops another's.
+    stats_in_flight: std::collections::HashSet<crate::core::model::ConnectionId>,
+    host_sample_in_flight: std::collections::HashSet<crate::core::model::ConnectionId>,
     /// Open Log In dialogs, by connection.
     credential_dialogs: credentials::OpenDialogs,
     /// Logins typed in the dialog, until the host accepts or refuses them.
@@ -303,8 +305,8 @@ impl Component for App {
             settings: init.settings,
             stats: Default::default(),
             stats_pace: Default::default(),
-            stats_in_flight: false,
-            host_sample_in_flight: false,
+            stats_in_flight: Default::default(),
+            host_sample_in_flight: Default::default(),
             credential_dialogs: Default::default(),
             given_logins: Vec::new(),
         };

@@ -276,3 +276,64 @@ pub fn a_stuck_hosts_statistics_do_not_stop_anothers() {
     let _ = release.send(());
     close(c);
 }
+
+/// A host whose daemon dies: its sidebar row says Disconnected, its machines stay
+/// listed but greyed, the page offers Try Now and Disconnect; when the daemon is back
+/// everything comes back by itself.
+pub fn a_killed_host_greys_its_machines_and_comes_back_by_itself() {
+    if !crate::common::real_libvirt() {
+        return;
+    }
+    let daemon = crate::common::PrivateDaemon::start("uk");
+    let conn = virt::connect::Connect::open(Some(&daemon.uri)).unwrap();
+    for name in ["ui-conn-alpha", "ui-conn-beta"] {
+        conn.define_domain_xml(&format!(
+            "<domain type='qemu'><name>{name}</name><memory unit='MiB'>32</memory>\
+             <os><type arch='x86_64' machine='pc'>hvm</type></os></domain>"
+        ))
+        .unwrap();
+    }
+    drop(conn);
+    let c = launch(vec![ConnectionSpec::new(&daemon.uri)]);
+    let name_label = |name: &str| {
+        find_widget::<gtk::Label>(&c.model().machines.list.view, &|l| l.label() == name)
+    };
+    pump_until(Duration::from_secs(20), "both machines drawn", || {
+        name_label("ui-conn-alpha").is_some() && name_label("ui-conn-beta").is_some()
+    });
+    assert!(name_label("ui-conn-alpha").unwrap().is_sensitive());
+
+    daemon.run("kill");
+    pump_until(Duration::from_secs(20), "the row says Disconnected", || {
+        crate::harness::label_texts(&sidebar_row(&c, 0))
+            .iter()
+            .any(|t| t == "Disconnected")
+    });
+    for name in ["ui-conn-alpha", "ui-conn-beta"] {
+        let label = name_label(name).expect("still listed while away");
+        assert!(!label.is_sensitive(), "{name} is greyed");
+    }
+    pump_until(Duration::from_secs(5), "the notice offers Try Now", || {
+        visible_button(c.widget(), "Try Now").is_some()
+            && visible_button(c.widget(), "Disconnect").is_some()
+    });
+
+    daemon.run("start");
+    pump_until(Duration::from_secs(60), "back by itself", || {
+        c.model().hosts[0].store.status == ConnectionStatus::Live
+            && name_label("ui-conn-alpha").is_some_and(|l| l.is_sensitive())
+    });
+    assert!(name_label("ui-conn-beta").is_some_and(|l| l.is_sensitive()));
+    assert!(
+        visible_button(c.widget(), "Try Now").is_none(),
+        "the notice is gone"
+    );
+    let handle = c.model().hosts[0].handle.clone();
+    let _ = handle.call(|c| {
+        for name in ["ui-conn-alpha", "ui-conn-beta"] {
+            c.lookup_domain_by_name(name)?.undefine()?;
+        }
+        Ok(())
+    });
+    close(c);
+}

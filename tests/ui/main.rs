@@ -75,6 +75,7 @@ fn main() {
         connections::editing_a_saved_connection_replaces_it_and_reconnects,
         connections::every_saved_connection_is_listed_and_only_autoconnect_ones_open,
         connections::a_stuck_hosts_statistics_do_not_stop_anothers,
+        connections::a_killed_host_greys_its_machines_and_comes_back_by_itself,
         login::a_log_in_dialog_asks_with_libvirts_prompts_says_when_refused_and_connects,
         login::a_remembered_login_is_used_next_time_without_asking,
         console::a_hypervisor_without_consoles_says_so,

@@ -93,6 +93,9 @@ impl Login {
                 // (see worker::retry_after); the worker tells them apart by this kind.
                 if super::ssh_hints::is_passing(e.message()) {
                     err.kind = ErrorKind::ConnectionLost;
+                    // Not "lost": it may never have been reached.
+                    err.message = gettext("Cannot reach the host: {reason}")
+                        .replace("{reason}", e.message().trim());
                 } else if err.kind == ErrorKind::ConnectionLost {
                     err.kind = ErrorKind::Other;
                 }

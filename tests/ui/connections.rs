@@ -102,6 +102,26 @@ pub fn preferences_change_the_settings_at_once() {
     interval.set_value(5.0);
     assert_eq!(c.model().settings.stats_interval(), 5);
     interval.set_value(2.0);
+    // Keepalive: 5 s and 3 checks by default, for the connections opened after.
+    assert_eq!(
+        c.model().settings.keepalive(),
+        hangar::core::worker::Keepalive::default()
+    );
+    let keepalive =
+        find_widget::<gtk::SpinButton>(&prefs, &|s| s.adjustment().upper() == 300.0).unwrap();
+    keepalive.set_value(7.0);
+    let checks =
+        find_widget::<gtk::SpinButton>(&prefs, &|s| s.adjustment().upper() == 20.0).unwrap();
+    checks.set_value(4.0);
+    assert_eq!(
+        (
+            c.model().settings.keepalive().interval_s,
+            c.model().settings.keepalive().count
+        ),
+        (7, 4)
+    );
+    keepalive.set_value(5.0);
+    checks.set_value(3.0);
     prefs.close();
     close(c);
 }
@@ -177,6 +197,13 @@ fn visible_button(root: &impl IsA<gtk::Widget>, label: &str) -> Option<gtk::Butt
     })
 }
 
+/// A sidebar row's Connect button (an icon, named by its tooltip), while shown.
+fn row_connect(row: &gtk::ListBoxRow) -> Option<gtk::Button> {
+    find_widget::<gtk::Button>(row, &|b| {
+        b.tooltip_text().as_deref() == Some("Connect to this host") && b.is_visible()
+    })
+}
+
 /// What the person saved comes back at the next start: every connection in the
 /// sidebar, those marked autoconnect opened, the others "Not connected" with a Connect
 /// button on their row and on their page.
@@ -207,7 +234,7 @@ pub fn every_saved_connection_is_listed_and_only_autoconnect_ones_open() {
     let row = sidebar_row(&c, 1);
     let texts = crate::harness::label_texts(&row);
     assert!(texts.iter().any(|t| t == "Not connected"), "{texts:?}");
-    assert!(visible_button(&sidebar_row(&c, 0), "Connect").is_none());
+    assert!(row_connect(&sidebar_row(&c, 0)).is_none());
 
     // Its page says so and offers Connect.
     row.activate();
@@ -220,14 +247,14 @@ pub fn every_saved_connection_is_listed_and_only_autoconnect_ones_open() {
     });
 
     // The row's own button connects it.
-    visible_button(&row, "Connect")
+    row_connect(&row)
         .expect("a Connect button on the row")
         .emit_clicked();
     pump_until(T, "the idle host connects and lists", || {
         c.model().hosts[1].store.status == ConnectionStatus::Live
     });
     assert_eq!(c.model().hosts[1].domains.len(), 3);
-    assert!(visible_button(&row, "Connect").is_none(), "connected now");
+    assert!(row_connect(&row).is_none(), "connected now");
     settings.forget_connection(&auto);
     settings.forget_connection(&idle);
     close(c);

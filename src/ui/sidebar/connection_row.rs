@@ -38,12 +38,14 @@ impl ConnectionRow {
         let icon = gtk::Image::from_icon_name("computer-symbolic");
         icon.set_accessible_role(gtk::AccessibleRole::Presentation);
         let spinner = gtk::Spinner::new();
+        // An icon: the host's name and state need the row's width more than a word.
         let connect = gtk::Button::builder()
-            .label(gettext("Connect"))
+            .icon_name("media-playback-start-symbolic")
             .valign(gtk::Align::Center)
             .tooltip_text(gettext("Connect to this host"))
             .build();
         connect.add_css_class("flat");
+        connect.update_property(&[gtk::accessible::Property::Label(&gettext("Connect"))]);
         let content = gtk::Box::new(gtk::Orientation::Horizontal, 10);
         content.set_margin_top(8);
         content.set_margin_bottom(8);

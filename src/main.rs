@@ -29,19 +29,27 @@ fn main() -> ExitCode {
     }
     let demo = startup::demo_file(config::PKGDATADIR);
     let settings = AppSettings::load();
-    // Named hosts win; else the hosts the person asked to open at start; else the
-    // first local hypervisor that answers, or the demo.
-    // `--demo` alone opens just the demo.
+    // Named hosts win; else every saved host (those marked autoconnect are opened,
+    // the others listed as not connected); else the first local hypervisor that
+    // answers, or the demo. `--demo` alone opens just the demo.
+    let saved = settings.saved_specs();
     let mut specs = if !args.connect.is_empty() {
         startup::choose_connections(&args.connect, &demo)
     } else if args.demo {
         Vec::new()
+    } else if !saved.is_empty() {
+        saved
     } else {
-        startup::choose_connections(&settings.autoconnect(), &demo)
+        startup::choose_connections(&[], &demo)
     };
     if args.demo {
         specs.push(startup::demo_spec(&demo));
     }
+    let keepalive = settings.keepalive();
+    let specs = specs
+        .into_iter()
+        .map(|spec| spec.with_keepalive(keepalive))
+        .collect();
     // Connect while GTK starts: the workers run from here on.
     let (connector, hosts, updates) = ui::start_workers(specs);
     ui::run(ui::AppInit {

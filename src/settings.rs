@@ -1,4 +1,5 @@
-//! The person's settings (GSettings): saved connections, window size, confirmations.
+//! The person's settings (GSettings): saved connections, keepalive, window size,
+//! confirmations.
 //!
 //! A build run from the source tree (`cargo run`) has no installed schema; then
 //! nothing is remembered and defaults apply, instead of GLib aborting the program.
@@ -7,6 +8,8 @@ use gtk::gio;
 use gtk::prelude::*;
 
 use crate::config;
+use crate::core::startup;
+use crate::core::worker::{ConnectionSpec, Keepalive};
 
 #[derive(Clone)]
 pub struct AppSettings(Option<gio::Settings>);
@@ -34,6 +37,26 @@ impl AppSettings {
 
     pub fn autoconnect(&self) -> Vec<String> {
         self.strv("autoconnect")
+    }
+
+    /// libvirt's keepalive for every connection (interval 5 s, 3 pings by default).
+    pub fn keepalive(&self) -> Keepalive {
+        self.0
+            .as_ref()
+            .map_or_else(Keepalive::default, |s| Keepalive {
+                interval_s: s.uint("keepalive-interval"),
+                count: s.uint("keepalive-count"),
+            })
+    }
+
+    /// The hosts to list at start when the person saved some (see
+    /// `startup::saved_connections`); empty when none is saved.
+    pub fn saved_specs(&self) -> Vec<ConnectionSpec> {
+        let keepalive = self.keepalive();
+        startup::saved_connections(&self.saved_connections(), &self.autoconnect())
+            .into_iter()
+            .map(|spec| spec.with_keepalive(keepalive))
+            .collect()
     }
 
     /// Remembers `uri` (once), and whether to open it at start.

@@ -107,3 +107,52 @@ fn bad_arguments_are_refused_with_a_hint() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("--connect URI"));
 }
+
+/// At start, with nothing named on the command line, the saved connections are read
+/// (here from GLib's keyfile backend, as a person's settings would be): the one marked
+/// autoconnect is opened, the other listed but not connected, and neither the local
+/// hypervisors nor the demo are tried instead.
+#[test]
+fn saved_connections_are_read_at_start_and_only_autoconnect_ones_open() {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "this test starts the real window: run it under xvfb-run"
+    );
+    let (auto, dir) = node_uri(&NodeSpec::with_domains(7), "cli-saved-auto");
+    let (idle, _d2) = node_uri(&NodeSpec::with_domains(9), "cli-saved-idle");
+    let schemas = dir.join("schemas");
+    std::fs::create_dir_all(&schemas).unwrap();
+    let compiled = Command::new("glib-compile-schemas")
+        .arg("--targetdir")
+        .arg(&schemas)
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/data"))
+        .status()
+        .unwrap();
+    assert!(compiled.success());
+    let config = dir.join("config");
+    std::fs::create_dir_all(config.join("glib-2.0/settings")).unwrap();
+    std::fs::write(
+        config.join("glib-2.0/settings/keyfile"),
+        format!("[io/github/hangarapp/Hangar]\nconnections=['{idle}', '{auto}']\nautoconnect=['{auto}']\n"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hangar"))
+        .arg("--quit-after-load")
+        .env("NO_AT_BRIDGE", "1")
+        .env("GSETTINGS_SCHEMA_DIR", &schemas)
+        .env("GSETTINGS_BACKEND", "keyfile")
+        .env("XDG_CONFIG_HOME", &config)
+        .output()
+        .expect("hangar runs");
+    assert!(
+        out.status.success(),
+        "a host left unconnected is no failure: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let kv = load_line(&out.stdout);
+    assert_eq!(
+        (kv[0].1, kv[1].1),
+        (1, 7),
+        "only the autoconnect host is opened and listed (the demo has six machines)"
+    );
+}

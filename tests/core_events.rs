@@ -173,14 +173,15 @@ fn after_close_every_call_fails_cleanly() {
 }
 
 #[test]
-fn an_ssh_failure_and_a_bad_uri_are_explained() {
-    // Loopback only: port 1 is closed, so ssh itself reports the refusal.
+fn a_refused_ssh_connection_is_retried_and_a_bad_uri_is_explained() {
+    // Loopback only: port 1 is closed, so ssh itself reports the refusal. A refused
+    // connection is a host not there right now: explained, and retried by itself.
     let mut host = Host::open("qemu+ssh://nobody@127.0.0.1:1/system");
     host.until(Duration::from_secs(30), |u, _| {
-        matches!(u, Update::Failed(_))
+        matches!(u, Update::Retrying(_))
     });
-    let ConnectionStatus::Failed(e) = &host.store.status else {
-        unreachable!()
+    let ConnectionStatus::Disconnected(e) = &host.store.status else {
+        panic!("retrying, not failed: {:?}", host.store.status)
     };
     assert!(
         e.message

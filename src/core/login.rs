@@ -89,6 +89,16 @@ impl Login {
             }
             Err(e) => {
                 let mut err = from_virt(&e);
+                // Only a host plainly not there right now is worth retrying by itself
+                // (see worker::retry_after); the worker tells them apart by this kind.
+                if super::ssh_hints::is_passing(e.message()) {
+                    err.kind = ErrorKind::ConnectionLost;
+                    // Not "lost": it may never have been reached.
+                    err.message = gettext("Cannot reach the host: {reason}")
+                        .replace("{reason}", e.message().trim());
+                } else if err.kind == ErrorKind::ConnectionLost {
+                    err.kind = ErrorKind::Other;
+                }
                 if let Some(hint) = super::ssh_hints::explain(uri, e.message()) {
                     err.message = gettext("{hint} ({detail})")
                         .replace("{hint}", &hint)

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod clone;
+pub mod connection_spec;
 pub mod console;
 pub mod delete_vm;
 pub mod details;

@@ -29,6 +29,27 @@ fn unreachable(m: &str) -> bool {
         || m.contains("timed out")
 }
 
+/// True when `message` says the host is not there right now (daemon not running,
+/// connection refused, no route, timed out): a passing outage worth retrying by
+/// itself. A wrong URI, an unknown host name or a refused login are not: retrying
+/// would only repeat them. Like [`explain`], this holds in any locale.
+pub fn is_passing(message: &str) -> bool {
+    let m = message.to_lowercase();
+    let needs_the_person = m.contains("askpass")
+        || m.contains("read_passphrase")
+        || m.contains("host key verification failed")
+        || names_errno(&m, libc::EACCES, "Permission denied")
+        || m.contains("could not resolve hostname")
+        || says(&m, "Unable to resolve address '%s' service '%s': %s")
+        || says(&m, "Unable to parse URI %s")
+        || m.contains("certificate");
+    let passing = names_errno(&m, libc::ECONNREFUSED, "Connection refused")
+        || unreachable(&m)
+        || says(&m, "Failed to connect socket to '%s'")
+        || m.contains("nc: unix connect failed");
+    !needs_the_person && passing
+}
+
 /// Failures of libvirt's own transports (tcp, tls) and of the URI itself.
 fn direct(m: &str) -> Option<String> {
     let to_server = says(m, "unable to connect to server at '%s:%s'");
@@ -125,6 +146,28 @@ mod tests {
         for (uri, message, expect) in cases {
             let hint = explain(uri, message).unwrap_or_else(|| panic!("no hint for {message}"));
             assert!(hint.contains(expect), "{message} → {hint}");
+        }
+    }
+
+    #[test]
+    fn an_absent_host_is_passing_and_a_wrong_address_is_not() {
+        use super::is_passing;
+        for passing in [
+            "Failed to connect socket to '/tmp/x/libvirt-sock': No such file or directory",
+            "Failed to connect socket to '/tmp/x/libvirt-sock': Connection refused",
+            "unable to connect to server at '10.0.0.9:16509': No route to host",
+            "Cannot recv data: ssh: connect to host 127.0.0.1 port 1: Connection refused: Connection reset by peer",
+        ] {
+            assert!(is_passing(passing), "{passing}");
+        }
+        for lasting in [
+            "Unable to resolve address 'nohost' service '16509': Name or service not known",
+            "internal error: Unable to parse URI not a uri",
+            "Cannot recv data: root@h: Permission denied (publickey).: Connection reset by peer",
+            "authentication failed: authentication failed",
+            "Cannot access storage file '/no/such/node.xml': No such file or directory",
+        ] {
+            assert!(!is_passing(lasting), "{lasting}");
         }
     }
 

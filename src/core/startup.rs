@@ -34,6 +34,27 @@ pub fn choose_connections(requested: &[String], demo_file: &Path) -> Vec<Connect
     vec![demo_spec(demo_file)]
 }
 
+/// Every saved connection, in the person's order: those in `autoconnect` are opened at
+/// once, the others listed as not connected until the person connects them. An
+/// autoconnect entry missing from `saved` (an older settings file) is kept too.
+pub fn saved_connections(saved: &[String], autoconnect: &[String]) -> Vec<ConnectionSpec> {
+    let extra = autoconnect.iter().filter(|u| !saved.contains(u));
+    let mut seen = std::collections::HashSet::new();
+    saved
+        .iter()
+        .chain(extra)
+        .filter(|uri| seen.insert(uri.as_str()))
+        .map(|uri| {
+            let spec = ConnectionSpec::new(uri);
+            if autoconnect.contains(uri) {
+                spec
+            } else {
+                spec.idle()
+            }
+        })
+        .collect()
+}
+
 /// The bundled demo hypervisor: the libvirt test driver loaded from a file.
 pub fn demo_spec(demo_file: &Path) -> ConnectionSpec {
     ConnectionSpec::labelled(test_driver_uri(demo_file), gettext("Demo"))
@@ -76,3 +97,31 @@ pub fn demo_file(pkgdatadir: &str) -> PathBuf {
 }
 
 const EMBEDDED_DEMO: &str = include_str!("../../data/demo.xml");
+
+#[cfg(test)]
+mod tests {
+    use super::saved_connections;
+
+    #[test]
+    fn every_saved_connection_is_listed_and_only_autoconnect_ones_open() {
+        let saved = [
+            "qemu:///system".to_string(),
+            "qemu+ssh://h/system".to_string(),
+        ];
+        let auto = ["qemu+ssh://h/system".to_string(), "test:///old".to_string()];
+        let specs = saved_connections(&saved, &auto);
+        let listed: Vec<(&str, bool)> = specs
+            .iter()
+            .map(|s| (s.uri.as_str(), s.connect_now))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("qemu:///system", false),
+                ("qemu+ssh://h/system", true),
+                ("test:///old", true)
+            ]
+        );
+        assert!(saved_connections(&[], &[]).is_empty());
+    }
+}

@@ -2,6 +2,7 @@
 //! to exactly the object it names.
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use super::error::UserError;
 use super::model::{DomainSummary, HostSummary, NetworkSummary, PoolSummary};
@@ -16,7 +17,10 @@ pub enum ConnectionStatus {
     /// Listed and following events.
     Live,
     Failed(UserError),
+    /// Gone, or not there yet: the worker retries by itself (see `retry_at`).
     Disconnected(UserError),
+    /// Not connected, and not trying until the person connects.
+    NotConnected,
 }
 
 impl ConnectionStatus {
@@ -49,12 +53,33 @@ pub struct HostStore {
     pub domains: HashMap<String, DomainSummary>,
     pub networks: HashMap<String, NetworkSummary>,
     pub pools: HashMap<String, PoolSummary>,
+    /// When the worker tries again, while it waits to (after `Update::Retrying`).
+    pub retry_at: Option<Instant>,
 }
 
 impl HostStore {
     /// Applies one update. Objects are keyed by UUID, which survives renames.
     pub fn apply(&mut self, update: Update) -> StoreChange {
+        if let Update::Retrying(wait) = update {
+            self.retry_at = Some(Instant::now() + wait);
+            return StoreChange::Status;
+        }
+        if matches!(
+            update,
+            Update::Connecting
+                | Update::Connected(_)
+                | Update::Failed(_)
+                | Update::Disconnected(_)
+                | Update::NotConnected
+        ) {
+            self.retry_at = None;
+        }
         match update {
+            Update::Retrying(_) => StoreChange::Status,
+            Update::NotConnected => {
+                self.status = ConnectionStatus::NotConnected;
+                StoreChange::Status
+            }
             Update::Connecting => {
                 // Keep the last known objects on screen (greyed) while reconnecting.
                 if !matches!(self.status, ConnectionStatus::Disconnected(_)) {

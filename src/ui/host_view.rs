@@ -1,6 +1,8 @@
 //! Everything the window keeps for one connection: the worker's handle, the store of
 //! what it reported, the list model the table shows, and the sidebar row.
 
+use gtk::prelude::*;
+
 use super::machines::domain_list_model::DomainListModel;
 use super::sidebar::connection_row::{display_name, ConnectionRow};
 use crate::core::store::{HostStore, StoreChange};
@@ -16,6 +18,10 @@ pub struct HostView {
 impl HostView {
     pub fn new(handle: ConnectionHandle) -> Self {
         let row = ConnectionRow::new(&handle.spec);
+        // The sidebar's `host.connect` action (see app::sidebar), for this connection.
+        row.connect.set_action_name(Some("host.connect"));
+        row.connect
+            .set_action_target_value(Some(&gtk::glib::Variant::from(handle.id)));
         HostView {
             handle,
             store: HostStore::default(),

@@ -31,35 +31,46 @@ impl LoadReport {
         if self.armed {
             return;
         }
+        // A host left unconnected (saved without autoconnect) is settled; one that is
+        // not there counts as failed, though its worker keeps retrying.
         let done = hosts.len() == self.expected
             && hosts.iter().all(|h| {
                 matches!(
                     h.store.status,
-                    ConnectionStatus::Live | ConnectionStatus::Failed(_)
+                    ConnectionStatus::Live
+                        | ConnectionStatus::Failed(_)
+                        | ConnectionStatus::Disconnected(_)
+                        | ConnectionStatus::NotConnected
                 )
             });
         if !done {
             return;
         }
         self.armed = true;
-        let failed = hosts
-            .iter()
-            .filter(|h| matches!(h.store.status, ConnectionStatus::Failed(_)));
-        for host in failed.clone() {
-            if let ConnectionStatus::Failed(e) = &host.store.status {
+        for host in hosts {
+            if let ConnectionStatus::Failed(e) | ConnectionStatus::Disconnected(e) =
+                &host.store.status
+            {
                 eprintln!("hangar: {}: {}", host.handle.spec.uri, e.message);
             }
         }
+        let failed = hosts.iter().filter(|h| {
+            matches!(
+                h.store.status,
+                ConnectionStatus::Failed(_) | ConnectionStatus::Disconnected(_)
+            )
+        });
+        let live = hosts
+            .iter()
+            .filter(|h| h.store.status == ConnectionStatus::Live);
         let line = format!(
             "loaded connections={} domains={} networks={} pools={}",
-            hosts.len() - failed.count(),
+            live.count(),
             hosts.iter().map(|h| h.store.domains.len()).sum::<usize>(),
             hosts.iter().map(|h| h.store.networks.len()).sum::<usize>(),
             hosts.iter().map(|h| h.store.pools.len()).sum::<usize>(),
         );
-        let all_ok = hosts
-            .iter()
-            .all(|h| h.store.status == ConnectionStatus::Live);
+        let all_ok = failed.count() == 0;
         print_after_next_frame(window.as_ref(), line, all_ok);
     }
 }

@@ -18,7 +18,11 @@ pub fn show(parent: &impl IsA<gtk::Window>, settings: &AppSettings) {
     let console = adw::PreferencesGroup::builder()
         .title(gettext("Console"))
         .build();
+    let connections = adw::PreferencesGroup::builder()
+        .title(gettext("Connections"))
+        .build();
     page.add(&general);
+    page.add(&connections);
     page.add(&console);
     window.add(&page);
 
@@ -46,6 +50,25 @@ pub fn show(parent: &impl IsA<gtk::Window>, settings: &AppSettings) {
         &gettext("Ask before Force Off"),
         &gettext("Forcing a machine off loses what its guest had not written"),
         &force_off,
+    ));
+
+    let keepalive = gtk::SpinButton::with_range(1.0, 300.0, 1.0);
+    keepalive.set_valign(gtk::Align::Center);
+    gs.bind("keepalive-interval", &keepalive.adjustment(), "value")
+        .build();
+    connections.add(&row(
+        &gettext("Keepalive every (seconds)"),
+        &gettext("How often Hangar checks that each connected host still answers; applies to connections opened from now on"),
+        &keepalive,
+    ));
+    let pings = gtk::SpinButton::with_range(1.0, 20.0, 1.0);
+    pings.set_valign(gtk::Align::Center);
+    gs.bind("keepalive-count", &pings.adjustment(), "value")
+        .build();
+    connections.add(&row(
+        &gettext("Unanswered checks before disconnecting"),
+        &gettext("A host that misses this many checks in a row is shown disconnected, and Hangar reconnects by itself"),
+        &pings,
     ));
 
     let font = gtk::FontButton::builder()

@@ -33,12 +33,17 @@ pub struct Host {
 
 impl Host {
     pub fn open(uri: &str) -> Host {
+        Host::open_spec(ConnectionSpec::new(uri))
+    }
+
+    /// [`open`](Self::open) with a spec of one's own (keepalive, not connected at once).
+    pub fn open_spec(spec: ConnectionSpec) -> Host {
         event_loop::run_on_own_thread().expect("libvirt event loop");
         let (tx, rx) = mpsc::channel();
         let tx = std::sync::Mutex::new(tx);
         let handle = ConnectionHandle::open(
             1,
-            ConnectionSpec::new(uri),
+            spec,
             Arc::new(move |ev| {
                 let _ = tx.lock().unwrap().send(ev);
             }),

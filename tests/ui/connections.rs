@@ -102,6 +102,26 @@ pub fn preferences_change_the_settings_at_once() {
     interval.set_value(5.0);
     assert_eq!(c.model().settings.stats_interval(), 5);
     interval.set_value(2.0);
+    // Keepalive: 5 s and 3 checks by default, for the connections opened after.
+    assert_eq!(
+        c.model().settings.keepalive(),
+        hangar::core::worker::Keepalive::default()
+    );
+    let keepalive =
+        find_widget::<gtk::SpinButton>(&prefs, &|s| s.adjustment().upper() == 300.0).unwrap();
+    keepalive.set_value(7.0);
+    let checks =
+        find_widget::<gtk::SpinButton>(&prefs, &|s| s.adjustment().upper() == 20.0).unwrap();
+    checks.set_value(4.0);
+    assert_eq!(
+        (
+            c.model().settings.keepalive().interval_s,
+            c.model().settings.keepalive().count
+        ),
+        (7, 4)
+    );
+    keepalive.set_value(5.0);
+    checks.set_value(3.0);
     prefs.close();
     close(c);
 }
@@ -161,5 +181,186 @@ pub fn editing_a_saved_connection_replaces_it_and_reconnects() {
     assert!(!settings.autoconnect().contains(&first));
     settings.forget_connection(&second);
     settings.forget_connection("qemu:///session");
+    close(c);
+}
+
+fn sidebar_row(c: &Controller<hangar::ui::App>, index: i32) -> gtk::ListBoxRow {
+    find_widget::<gtk::ListBox>(c.widget(), &|l| l.has_css_class("navigation-sidebar"))
+        .expect("the sidebar")
+        .row_at_index(index)
+        .expect("a sidebar row")
+}
+
+fn visible_button(root: &impl IsA<gtk::Widget>, label: &str) -> Option<gtk::Button> {
+    find_widget::<gtk::Button>(root, &|b| {
+        b.label().as_deref() == Some(label) && b.is_visible() && b.is_mapped()
+    })
+}
+
+/// A sidebar row's Connect button (an icon, named by its tooltip), while shown.
+fn row_connect(row: &gtk::ListBoxRow) -> Option<gtk::Button> {
+    find_widget::<gtk::Button>(row, &|b| {
+        b.tooltip_text().as_deref() == Some("Connect to this host") && b.is_visible()
+    })
+}
+
+/// What the person saved comes back at the next start: every connection in the
+/// sidebar, those marked autoconnect opened, the others "Not connected" with a Connect
+/// button on their row and on their page.
+pub fn every_saved_connection_is_listed_and_only_autoconnect_ones_open() {
+    let (auto, _d1) = node_uri(&NodeSpec::with_domains(2), "ui-saved-auto");
+    let mut idle_spec = NodeSpec::with_domains(3);
+    idle_spec.name_prefix = "idle".into();
+    let (idle, _d2) = node_uri(&idle_spec, "ui-saved-idle");
+    let settings = hangar::settings::AppSettings::load();
+    settings.remember_connection(&auto, true);
+    settings.remember_connection(&idle, false);
+    // What main() opens when no --connect is given.
+    let c = launch(settings.saved_specs());
+    pump_until(T, "the autoconnect host listed", || {
+        c.model().hosts[0].store.status == ConnectionStatus::Live
+    });
+    crate::harness::pump_for(Duration::from_millis(500));
+    assert_eq!(
+        c.model().hosts.len(),
+        2,
+        "both saved hosts are in the sidebar"
+    );
+    assert_eq!(
+        c.model().hosts[1].store.status,
+        ConnectionStatus::NotConnected,
+        "a host without autoconnect is not opened"
+    );
+    let row = sidebar_row(&c, 1);
+    let texts = crate::harness::label_texts(&row);
+    assert!(texts.iter().any(|t| t == "Not connected"), "{texts:?}");
+    assert!(row_connect(&sidebar_row(&c, 0)).is_none());
+
+    // Its page says so and offers Connect.
+    row.activate();
+    c.emit(AppMsg::HostSelected(1));
+    pump_until(T, "the Not Connected page", || {
+        find_widget::<adw::StatusPage>(c.widget(), &|p| {
+            p.is_mapped() && p.title() == "Not Connected"
+        })
+        .is_some_and(|p| visible_button(&p, "Connect").is_some())
+    });
+
+    // The row's own button connects it.
+    row_connect(&row)
+        .expect("a Connect button on the row")
+        .emit_clicked();
+    pump_until(T, "the idle host connects and lists", || {
+        c.model().hosts[1].store.status == ConnectionStatus::Live
+    });
+    assert_eq!(c.model().hosts[1].domains.len(), 3);
+    assert!(row_connect(&row).is_none(), "connected now");
+    settings.forget_connection(&auto);
+    settings.forget_connection(&idle);
+    close(c);
+}
+
+/// A host whose worker is stuck (as behind a frozen daemon) keeps its statistics
+/// sample waiting; switching to another host, that host's rows still get theirs.
+pub fn a_stuck_hosts_statistics_do_not_stop_anothers() {
+    let (stuck, _d1) = node_uri(&NodeSpec::with_domains(3), "ui-stuck-a");
+    let (healthy, _d2) = node_uri(&NodeSpec::with_domains(3), "ui-stuck-b");
+    let c = launch(vec![
+        ConnectionSpec::new(stuck),
+        ConnectionSpec::new(healthy),
+    ]);
+    pump_until(T, "both hosts listed", || {
+        c.model()
+            .hosts
+            .iter()
+            .all(|h| h.store.status == ConnectionStatus::Live)
+    });
+    // Hold the first host's worker, as a frozen host would.
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    c.model().hosts[0].handle.run(
+        move |_| {
+            let _ = held.recv_timeout(Duration::from_secs(60));
+            Ok(())
+        },
+        |_: Result<(), _>| {},
+    );
+    crate::harness::pump_for(Duration::from_millis(300));
+    c.emit(AppMsg::StatsTick);
+    crate::harness::pump_for(Duration::from_millis(300));
+
+    sidebar_row(&c, 1).activate();
+    c.emit(AppMsg::HostSelected(1));
+    let row = {
+        let host = &c.model().hosts[1];
+        let uuid = host.store.domain_by_name("vm-1").unwrap().uuid.clone();
+        host.domains.get(&uuid).unwrap().clone()
+    };
+    pump_until(T, "the healthy host's row sampled", || {
+        c.emit(AppMsg::StatsTick);
+        crate::harness::pump_for(Duration::from_millis(200));
+        !row.cpu_history().is_empty()
+    });
+    let _ = release.send(());
+    close(c);
+}
+
+/// A host whose daemon dies: its sidebar row says Disconnected, its machines stay
+/// listed but greyed, the page offers Try Now and Disconnect; when the daemon is back
+/// everything comes back by itself.
+pub fn a_killed_host_greys_its_machines_and_comes_back_by_itself() {
+    if !crate::common::real_libvirt() {
+        return;
+    }
+    let daemon = crate::common::PrivateDaemon::start("uk");
+    let conn = virt::connect::Connect::open(Some(&daemon.uri)).unwrap();
+    for name in ["ui-conn-alpha", "ui-conn-beta"] {
+        conn.define_domain_xml(&format!(
+            "<domain type='qemu'><name>{name}</name><memory unit='MiB'>32</memory>\
+             <os><type arch='x86_64' machine='pc'>hvm</type></os></domain>"
+        ))
+        .unwrap();
+    }
+    drop(conn);
+    let c = launch(vec![ConnectionSpec::new(&daemon.uri)]);
+    let name_label = |name: &str| {
+        find_widget::<gtk::Label>(&c.model().machines.list.view, &|l| l.label() == name)
+    };
+    pump_until(Duration::from_secs(20), "both machines drawn", || {
+        name_label("ui-conn-alpha").is_some() && name_label("ui-conn-beta").is_some()
+    });
+    assert!(name_label("ui-conn-alpha").unwrap().is_sensitive());
+
+    daemon.run("kill");
+    pump_until(Duration::from_secs(20), "the row says Disconnected", || {
+        crate::harness::label_texts(&sidebar_row(&c, 0))
+            .iter()
+            .any(|t| t == "Disconnected")
+    });
+    for name in ["ui-conn-alpha", "ui-conn-beta"] {
+        let label = name_label(name).expect("still listed while away");
+        assert!(!label.is_sensitive(), "{name} is greyed");
+    }
+    pump_until(Duration::from_secs(5), "the notice offers Try Now", || {
+        visible_button(c.widget(), "Try Now").is_some()
+            && visible_button(c.widget(), "Disconnect").is_some()
+    });
+
+    daemon.run("start");
+    pump_until(Duration::from_secs(60), "back by itself", || {
+        c.model().hosts[0].store.status == ConnectionStatus::Live
+            && name_label("ui-conn-alpha").is_some_and(|l| l.is_sensitive())
+    });
+    assert!(name_label("ui-conn-beta").is_some_and(|l| l.is_sensitive()));
+    assert!(
+        visible_button(c.widget(), "Try Now").is_none(),
+        "the notice is gone"
+    );
+    let handle = c.model().hosts[0].handle.clone();
+    let _ = handle.call(|c| {
+        for name in ["ui-conn-alpha", "ui-conn-beta"] {
+            c.lookup_domain_by_name(name)?.undefine()?;
+        }
+        Ok(())
+    });
     close(c);
 }

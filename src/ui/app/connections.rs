@@ -52,7 +52,8 @@ impl App {
             return;
         }
         self.settings.remember_connection(&uri, autoconnect);
-        let host = HostView::new(self.connector.open(ConnectionSpec::new(uri)));
+        let spec = ConnectionSpec::new(uri).with_keepalive(self.settings.keepalive());
+        let host = HostView::new(self.connector.open(spec));
         self.sidebar.append(&host.row.row);
         self.hosts.push(host);
         self.select_sidebar_row(self.hosts.len() - 1);
@@ -85,7 +86,8 @@ impl App {
             self.select_sidebar_row(other);
             return;
         }
-        let host = HostView::new(self.connector.open(ConnectionSpec::new(uri)));
+        let spec = ConnectionSpec::new(uri).with_keepalive(self.settings.keepalive());
+        let host = HostView::new(self.connector.open(spec));
         let old_host = std::mem::replace(&mut self.hosts[index], host);
         self.close_host(&old_host);
         self.sidebar.remove(&old_host.row.row);

@@ -156,10 +156,9 @@ impl App {
     }
 
     pub(super) fn refresh_actions(&self) {
-        let online = self
-            .hosts
-            .get(self.selected_host)
-            .is_some_and(|h| h.store.status == ConnectionStatus::Live);
+        let status = self.hosts.get(self.selected_host).map(|h| &h.store.status);
+        let online = status == Some(&ConnectionStatus::Live);
+        super::sidebar::enable_host_actions(&self.host_actions, status);
         let selected = self.machines.list.selected();
         self.power.refresh(&selected, online);
         // A stopped machine's console window offers to start it, so any state will do.

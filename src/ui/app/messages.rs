@@ -39,7 +39,12 @@ pub enum AppMsg {
         action: DomainAction,
         results: Vec<(String, Result<(), UserError>)>,
     },
+    /// Connect the selected host now (Connect, Try Again, Try Now).
     Reconnect,
+    /// Drop the selected host's connection, or stop retrying, until Connect.
+    Disconnect,
+    /// A sidebar row's Connect button.
+    ConnectHost(crate::core::model::ConnectionId),
     ShowAddConnection,
     /// Edit the selected connection (sidebar button or context menu).
     ShowEditConnection,

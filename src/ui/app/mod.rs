@@ -62,13 +62,17 @@ pub struct App {
     row_trace: Option<RowTrace>,
     title: adw::ViewSwitcherTitle,
     sidebar: gtk::ListBox,
+    /// Connect / Disconnect on the sidebar (see `sidebar.rs`).
+    host_actions: gtk::gio::SimpleActionGroup,
     load_report: Option<LoadReport>,
     connector: super::Connector,
     pub settings: AppSettings,
     stats: crate::core::stats::RateTracker,
     stats_pace: crate::core::stats::WholeHostPace,
-    stats_in_flight: bool,
-    host_sample_in_flight: bool,
+    /// Hosts with a statistics sample (of machines, of the host) not answered yet: one
+    /// at a time per host, so a frozen host's stuck sample never stops another's.
+    stats_in_flight: std::collections::HashSet<crate::core::model::ConnectionId>,
+    host_sample_in_flight: std::collections::HashSet<crate::core::model::ConnectionId>,
     /// Open Log In dialogs, by connection.
     credential_dialogs: credentials::OpenDialogs,
     /// Logins typed in the dialog, until the host accepts or refuses them.
@@ -122,8 +126,11 @@ impl Component for App {
         let storage = LazyPage::default();
         let host_page = LazyPage::default();
         let content = {
-            let sender = sender.clone();
-            HostContent::new(move || sender.input(AppMsg::Reconnect))
+            let (reconnect, disconnect) = (sender.clone(), sender.clone());
+            HostContent::new(
+                move || reconnect.input(AppMsg::Reconnect),
+                move || disconnect.input(AppMsg::Disconnect),
+            )
         };
         content.add_page(
             &machines.root,
@@ -182,7 +189,7 @@ impl Component for App {
             .bind_property("title-visible", &switcher_bar, "reveal")
             .build();
 
-        let (sidebar, sidebar_box) = sidebar::build(&sender);
+        let (sidebar, sidebar_box, host_actions) = sidebar::build(&sender);
         let hosts: Vec<HostView> = init.hosts.into_iter().map(HostView::new).collect();
         for host in &hosts {
             sidebar.append(&host.row.row);
@@ -296,14 +303,15 @@ impl Component for App {
             toaster,
             title,
             sidebar,
+            host_actions,
             load_report,
             row_trace: RowTrace::from_env(),
             connector: init.connector,
             settings: init.settings,
             stats: Default::default(),
             stats_pace: Default::default(),
-            stats_in_flight: false,
-            host_sample_in_flight: false,
+            stats_in_flight: Default::default(),
+            host_sample_in_flight: Default::default(),
             credential_dialogs: Default::default(),
             given_logins: Vec::new(),
         };
@@ -359,6 +367,16 @@ impl Component for App {
             }
             AppMsg::Reconnect => {
                 if let Some(host) = self.hosts.get(self.selected_host) {
+                    host.handle.reconnect();
+                }
+            }
+            AppMsg::Disconnect => {
+                if let Some(host) = self.hosts.get(self.selected_host) {
+                    host.handle.disconnect();
+                }
+            }
+            AppMsg::ConnectHost(id) => {
+                if let Some(host) = self.hosts.iter().find(|h| h.handle.id == id) {
                     host.handle.reconnect();
                 }
             }

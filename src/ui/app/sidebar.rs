@@ -8,8 +8,11 @@ use relm4::prelude::*;
 use super::keys::icon_button;
 use super::{App, AppMsg};
 
-/// The list (rows are added by the window, one per host) and the whole sidebar.
-pub fn build(sender: &ComponentSender<App>) -> (gtk::ListBox, gtk::Box) {
+/// The list (rows are added by the window, one per host), the whole sidebar, and the
+/// `host.*` actions of its rows and context menu.
+pub fn build(
+    sender: &ComponentSender<App>,
+) -> (gtk::ListBox, gtk::Box, gtk::gio::SimpleActionGroup) {
     let sidebar = gtk::ListBox::builder()
         .selection_mode(gtk::SelectionMode::Browse)
         .build();
@@ -36,6 +39,8 @@ pub fn build(sender: &ComponentSender<App>) -> (gtk::ListBox, gtk::Box) {
         let sender = sender.clone();
         edit_connection.connect_clicked(move |_| sender.input(AppMsg::ShowEditConnection));
     }
+    let actions = host_actions(sender);
+    sidebar.insert_action_group("host", Some(&actions));
     install_context_menu(&sidebar);
     {
         let sender = sender.clone();
@@ -56,10 +61,57 @@ pub fn build(sender: &ComponentSender<App>) -> (gtk::ListBox, gtk::Box) {
     sidebar_box.append(&sidebar_scroll);
     sidebar_box.append(&gtk::Separator::new(gtk::Orientation::Horizontal));
     sidebar_box.append(&sidebar_actions);
-    (sidebar, sidebar_box)
+    (sidebar, sidebar_box, actions)
 }
 
-/// Right click (or a long press) on a row selects it and offers Edit and Remove.
+/// `host.connect(u)` (a row's Connect button, for that connection), and Connect and
+/// Disconnect for the selected host (the context menu).
+fn host_actions(sender: &ComponentSender<App>) -> gtk::gio::SimpleActionGroup {
+    let group = gtk::gio::SimpleActionGroup::new();
+    let connect = gtk::gio::SimpleAction::new("connect", Some(gtk::glib::VariantTy::UINT32));
+    {
+        let sender = sender.clone();
+        connect.connect_activate(move |_, id| {
+            if let Some(id) = id.and_then(|v| v.get::<u32>()) {
+                sender.input(AppMsg::ConnectHost(id));
+            }
+        });
+    }
+    group.add_action(&connect);
+    for (name, msg) in [
+        ("connect-selected", (|| AppMsg::Reconnect) as fn() -> AppMsg),
+        ("disconnect-selected", || AppMsg::Disconnect),
+    ] {
+        let action = gtk::gio::SimpleAction::new(name, None);
+        let sender = sender.clone();
+        action.connect_activate(move |_, _| sender.input(msg()));
+        group.add_action(&action);
+    }
+    group
+}
+
+/// Connect only when the selected host is not connected, Disconnect only while it is
+/// connected or trying to be.
+pub fn enable_host_actions(
+    group: &gtk::gio::SimpleActionGroup,
+    status: Option<&crate::core::store::ConnectionStatus>,
+) {
+    use crate::core::store::ConnectionStatus as S;
+    let idle = matches!(status, Some(S::NotConnected | S::Failed(_)));
+    let set = |name: &str, on: bool| {
+        if let Some(a) = group
+            .lookup_action(name)
+            .and_then(|a| a.downcast::<gtk::gio::SimpleAction>().ok())
+        {
+            a.set_enabled(on);
+        }
+    };
+    set("connect-selected", status.is_some() && idle);
+    set("disconnect-selected", status.is_some() && !idle);
+}
+
+/// Right click (or a long press) on a row selects it and offers Connect, Disconnect,
+/// Edit and Remove.
 fn install_context_menu(sidebar: &gtk::ListBox) {
     // Built on first use, not at start-up.
     let popover: std::rc::Rc<std::cell::OnceCell<gtk::PopoverMenu>> = Default::default();
@@ -90,6 +142,11 @@ fn install_context_menu(sidebar: &gtk::ListBox) {
 
 fn context_menu(sidebar: &gtk::ListBox) -> gtk::PopoverMenu {
     let menu = gtk::gio::Menu::new();
+    menu.append(Some(&gettext("Connect")), Some("host.connect-selected"));
+    menu.append(
+        Some(&gettext("Disconnect")),
+        Some("host.disconnect-selected"),
+    );
     menu.append(
         Some(&gettext("Edit Connection…")),
         Some("win.edit-connection"),

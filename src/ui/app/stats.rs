@@ -18,7 +18,10 @@ impl App {
             return;
         };
         let running = host.store.domains.values().any(|d| d.state.is_active());
-        if self.stats_in_flight || !root.is_visible() || !host.store.status.is_online() || !running
+        if self.stats_in_flight.contains(&host.handle.id)
+            || !root.is_visible()
+            || !host.store.status.is_online()
+            || !running
         {
             return;
         }
@@ -43,9 +46,9 @@ impl App {
         if !plan.whole_host && plan.on_screen.is_empty() && plan.detailed.is_none() {
             return;
         }
-        self.stats_in_flight = true;
-        let input = sender.input_sender().clone();
         let connection = host.handle.id;
+        self.stats_in_flight.insert(connection);
+        let input = sender.input_sender().clone();
         host.handle.run(
             move |conn| {
                 let before = thread_cpu_time();
@@ -69,7 +72,7 @@ impl App {
     }
 
     pub(super) fn show_stats(&mut self, sampled: StatsSampled) {
-        self.stats_in_flight = false;
+        self.stats_in_flight.remove(&sampled.connection);
         let Some(host) = self.hosts.get(self.selected_host) else {
             return;
         };
@@ -107,16 +110,16 @@ impl App {
         };
         let shown = self.content.pages.visible_child_name().as_deref() == Some("host")
             && self.content.root.visible_child_name().as_deref() == Some("pages");
-        if self.host_sample_in_flight
+        if self.host_sample_in_flight.contains(&host.handle.id)
             || !shown
             || !root.is_visible()
             || !host.store.status.is_online()
         {
             return;
         }
-        self.host_sample_in_flight = true;
-        let input = sender.input_sender().clone();
         let connection = host.handle.id;
+        self.host_sample_in_flight.insert(connection);
+        let input = sender.input_sender().clone();
         host.handle
             .run(crate::core::host::sample_node, move |result| {
                 let _ = input.send(AppMsg::HostSampled { connection, result });
@@ -128,7 +131,7 @@ impl App {
         connection: crate::core::model::ConnectionId,
         result: Result<crate::core::host::NodeSample, UserError>,
     ) {
-        self.host_sample_in_flight = false;
+        self.host_sample_in_flight.remove(&connection);
         let selected = self.hosts.get(self.selected_host).map(|h| h.handle.id);
         // Like the machines' statistics, a failed sample is skipped, not reported.
         if let (true, Ok(sample)) = (selected == Some(connection), result) {

@@ -12,6 +12,9 @@ pub struct ConnectionRow {
     subtitle: gtk::Label,
     icon: gtk::Image,
     spinner: gtk::Spinner,
+    /// Shown while the host is not connected (or failed): connects it. Its action
+    /// (`host.connect` with the connection's id) is set by the window.
+    pub connect: gtk::Button,
 }
 
 impl ConnectionRow {
@@ -35,6 +38,14 @@ impl ConnectionRow {
         let icon = gtk::Image::from_icon_name("computer-symbolic");
         icon.set_accessible_role(gtk::AccessibleRole::Presentation);
         let spinner = gtk::Spinner::new();
+        // An icon: the host's name and state need the row's width more than a word.
+        let connect = gtk::Button::builder()
+            .icon_name("media-playback-start-symbolic")
+            .valign(gtk::Align::Center)
+            .tooltip_text(gettext("Connect to this host"))
+            .build();
+        connect.add_css_class("flat");
+        connect.update_property(&[gtk::accessible::Property::Label(&gettext("Connect"))]);
         let content = gtk::Box::new(gtk::Orientation::Horizontal, 10);
         content.set_margin_top(8);
         content.set_margin_bottom(8);
@@ -43,6 +54,7 @@ impl ConnectionRow {
         content.append(&icon);
         content.append(&text);
         content.append(&spinner);
+        content.append(&connect);
         let row = gtk::ListBoxRow::builder().child(&content).build();
         row.set_tooltip_text(Some(&spec.uri));
         let me = ConnectionRow {
@@ -51,6 +63,7 @@ impl ConnectionRow {
             subtitle,
             icon,
             spinner,
+            connect,
         };
         me.update(&HostStore::default());
         me
@@ -80,10 +93,25 @@ impl ConnectionRow {
                 )
             }
             ConnectionStatus::Failed(e) => (e.message.clone(), "dialog-error-symbolic", false),
-            ConnectionStatus::Disconnected(_) => {
-                (gettext("Disconnected"), "network-offline-symbolic", false)
+            // Never reached in this session: not there yet, rather than gone.
+            ConnectionStatus::Disconnected(_) if host.host.is_none() => (
+                gettext("Unreachable, retrying"),
+                "network-offline-symbolic",
+                host.retry_at.is_none(),
+            ),
+            ConnectionStatus::Disconnected(_) => (
+                gettext("Disconnected"),
+                "network-offline-symbolic",
+                host.retry_at.is_none(),
+            ),
+            ConnectionStatus::NotConnected => {
+                (gettext("Not connected"), "network-offline-symbolic", false)
             }
         };
+        self.connect.set_visible(matches!(
+            host.status,
+            ConnectionStatus::NotConnected | ConnectionStatus::Failed(_)
+        ));
         self.subtitle.set_label(&text);
         self.icon.set_icon_name(Some(icon));
         self.spinner.set_spinning(busy);

@@ -4,20 +4,27 @@
 //! a slow or dead host never freezes the window or the other hosts. It lists the host
 //! once, then keeps the window's copy current from libvirt events, one object at a
 //! time; it never re-lists on a timer. When the host goes away it reports it, waits
-//! with a growing back-off, reconnects and lists once more.
+//! with a growing back-off, reconnects and lists once more. A host that is not there
+//! when first opened (daemon down, connection refused) is retried the same way; a wrong
+//! URI or a refused login waits for the person.
 
-use std::cell::RefCell;
+mod offline;
+mod open;
+mod refresh;
+
+use std::cell::Cell;
 use std::collections::HashSet;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
 use virt::connect::Connect;
 
+pub use super::connection_spec::{ConnectionSpec, Keepalive};
 use super::domain_action::DomainAction;
 use super::error::{from_virt, ErrorKind, UserError};
-use super::events::{RawEvent, Registrations};
+use super::events::RawEvent;
 use super::inventory;
 use super::login::{Login, Pending};
 use super::model::{
@@ -38,8 +45,14 @@ pub enum Update {
     /// libvirt needs credentials to open the connection: the worker waits until the
     /// request is answered or cancelled.
     Credentials(super::auth::CredentialsRequest),
-    /// The host was reached before and is gone now; the worker retries by itself.
+    /// The host is gone (or, never reached yet, not there right now): the worker
+    /// retries by itself; `Retrying` says when.
     Disconnected(UserError),
+    /// The worker waits this long before trying again (`reconnect` skips the wait).
+    Retrying(Duration),
+    /// No connection, and none is attempted until the person asks (`reconnect`): a
+    /// saved connection not opened at start, or after `disconnect`.
+    NotConnected,
     Domain(DomainSummary),
     /// Titles and template marks after a listing (see `DomainLabels`).
     DomainLabels(Vec<(String, DomainLabels)>),
@@ -72,31 +85,11 @@ enum Input {
     Libvirt(RawEvent),
     Job(Job),
     Reconnect,
+    /// Stop connecting (or drop the connection) until asked again.
+    Disconnect,
+    /// The connection opened on its own thread (see `open`).
+    Opened(Result<Connect, UserError>),
     Close,
-}
-
-/// How to reach a host, and what to call it in the sidebar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConnectionSpec {
-    pub uri: String,
-    /// A name for the sidebar instead of the URI ("Demo").
-    pub label: Option<String>,
-}
-
-impl ConnectionSpec {
-    pub fn new(uri: impl Into<String>) -> Self {
-        ConnectionSpec {
-            uri: uri.into(),
-            label: None,
-        }
-    }
-
-    pub fn labelled(uri: impl Into<String>, label: impl Into<String>) -> Self {
-        ConnectionSpec {
-            uri: uri.into(),
-            label: Some(label.into()),
-        }
-    }
 }
 
 /// The window's (and the tests') end of a worker. Cheap to clone; every method
@@ -118,12 +111,13 @@ impl ConnectionHandle {
         let pending: Pending = Arc::new(Mutex::new(None));
         let worker = Worker {
             id,
-            uri: spec.uri.clone(),
+            spec: spec.clone(),
             sink,
             tx: tx.clone(),
             rx,
-            login: RefCell::default(),
+            login: Arc::default(),
             pending: pending.clone(),
+            opening: Cell::new(false),
         };
         thread::Builder::new()
             .name(format!("libvirt-conn-{id}"))
@@ -191,9 +185,18 @@ impl ConnectionHandle {
         );
     }
 
-    /// Tries to connect again now (after a failure), without waiting for the back-off.
+    /// Connects now: after a failure, while waiting to retry (without waiting for the
+    /// back-off), or when not connected.
     pub fn reconnect(&self) {
         let _ = self.tx.send(Input::Reconnect);
+    }
+
+    /// Drops the connection, or stops trying to reach the host, until `reconnect`.
+    pub fn disconnect(&self) {
+        let _ = self.tx.send(Input::Disconnect);
+        if let Some(request) = self.pending.lock().ok().and_then(|mut p| p.take()) {
+            request.cancel();
+        }
     }
 
     /// Deregisters the events and closes the connection. Returns at once; the worker
@@ -207,6 +210,8 @@ impl ConnectionHandle {
     }
 }
 
+use offline::offline_error;
+
 fn closed_error() -> UserError {
     UserError::new(
         ErrorKind::ConnectionLost,
@@ -217,38 +222,40 @@ fn closed_error() -> UserError {
 /// Why `serve` returned.
 enum Exit {
     Close,
+    /// The person disconnected.
+    Disconnect,
     Lost(UserError),
 }
 
-struct Session {
-    // Field order matters: the registrations hold a reference on the connection and
-    // must be deregistered before the connection is closed.
-    registrations: Option<Registrations>,
-    conn: Connect,
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        self.registrations.take();
-    }
+/// What the worker does next.
+enum Step {
+    Connect,
+    /// Not connected until asked.
+    Idle,
+    /// Waits this long, then connects again.
+    Retry(Duration),
+    /// Waits for the person (a wrong URI, a refused login).
+    Halt,
+    Stop,
 }
 
 struct Worker {
     id: ConnectionId,
-    uri: String,
+    spec: ConnectionSpec,
     sink: UpdateSink,
     tx: Sender<Input>,
     rx: Receiver<Input>,
-    /// Credentials given in this session (memory only), reused when reconnecting.
-    login: RefCell<Login>,
+    /// Credentials given in this session (memory only), reused when reconnecting. Behind
+    /// a mutex because the connection is opened on a thread of its own.
+    login: Arc<Mutex<Login>>,
     pending: Pending,
+    /// An open runs on its own thread and has not answered yet: the next attempt waits
+    /// for it rather than starting another.
+    opening: Cell<bool>,
 }
 
 const BACKOFF_START: Duration = Duration::from_secs(1);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
-/// libvirt pings the host every 5 s and gives up after 3 unanswered pings.
-const KEEPALIVE_INTERVAL_S: i32 = 5;
-const KEEPALIVE_COUNT: u32 = 3;
 
 impl Worker {
     fn emit(&self, update: Update) {
@@ -261,62 +268,57 @@ impl Worker {
     fn run(self) {
         let mut connected_before = false;
         let mut backoff = BACKOFF_START;
+        let mut step = if self.spec.connect_now {
+            Step::Connect
+        } else {
+            Step::Idle
+        };
         loop {
-            self.emit(Update::Connecting);
-            let wait = match self.open_session() {
-                Ok(session) => {
-                    connected_before = true;
-                    backoff = BACKOFF_START;
-                    match self.serve(session) {
-                        Exit::Close => return,
-                        Exit::Lost(err) => {
-                            self.emit(Update::Disconnected(err));
-                            Some(backoff)
+            step = match step {
+                Step::Stop => return,
+                Step::Idle => {
+                    self.emit(Update::NotConnected);
+                    self.wait_offline(None)
+                }
+                Step::Halt => self.wait_offline(None),
+                Step::Retry(wait) => {
+                    self.emit(Update::Retrying(wait));
+                    self.wait_offline(Some(wait))
+                }
+                Step::Connect => {
+                    self.emit(Update::Connecting);
+                    match self.open_session() {
+                        Ok(Ok((session, queued))) => {
+                            connected_before = true;
+                            backoff = BACKOFF_START;
+                            match self.serve(session, queued) {
+                                Exit::Close => Step::Stop,
+                                Exit::Disconnect => Step::Idle,
+                                Exit::Lost(err) => {
+                                    self.emit(Update::Disconnected(err));
+                                    Step::Retry(backoff)
+                                }
+                            }
                         }
+                        Ok(Err(err)) if retry_after(&err, connected_before) => {
+                            self.emit(Update::Disconnected(err));
+                            backoff = (backoff * 2).min(BACKOFF_MAX);
+                            Step::Retry(backoff)
+                        }
+                        Ok(Err(err)) => {
+                            self.emit(Update::Failed(err));
+                            Step::Halt
+                        }
+                        Err(step) => step,
                     }
                 }
-                // A refused or cancelled login is not a passing outage: retrying on a
-                // timer would only repeat it (or lock the account).
-                Err(err) if connected_before && err.kind != ErrorKind::PermissionDenied => {
-                    self.emit(Update::Disconnected(err));
-                    backoff = (backoff * 2).min(BACKOFF_MAX);
-                    Some(backoff)
-                }
-                Err(err) => {
-                    // A host that never answered is most likely a wrong URI or a
-                    // refused login: retrying on our own would only repeat the error.
-                    self.emit(Update::Failed(err));
-                    None
-                }
-            };
-            if !self.wait_offline(wait) {
-                return;
             }
         }
     }
 
-    fn open_session(&self) -> Result<Session, UserError> {
-        let conn = self
-            .login
-            .borrow_mut()
-            .open(&self.uri, &self.pending, &|request| {
-                self.emit(Update::Credentials(request))
-            })?;
-        // Unsupported on local drivers (test://, qemu:///embed): nothing to do there.
-        let _ = conn.set_keep_alive(KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT);
-        let tx = self.tx.clone();
-        let registrations = Registrations::register(&conn, move |ev| {
-            let _ = tx.send(Input::Libvirt(ev));
-        })
-        .ok();
-        Ok(Session {
-            registrations,
-            conn,
-        })
-    }
-
-    /// Serves one connected session until it is closed or lost.
-    fn serve(&self, session: Session) -> Exit {
+    /// Serves one connected session until it is closed or lost. `queued` are the jobs
+    /// that arrived while connecting.
+    fn serve(&self, session: open::Session, queued: Vec<Job>) -> Exit {
         let conn = &session.conn;
         self.emit(Update::Connected(inventory::host_summary(conn)));
         // Events are registered before the listing, so a change made while we list is
@@ -326,6 +328,9 @@ impl Worker {
             Err(e) => return Exit::Lost(from_virt(&e)),
         }
         self.emit_labels(conn);
+        for job in queued {
+            job(Ok(conn));
+        }
         let events_work = session.registrations.is_some();
         while let Ok(first) = self.rx.recv() {
             // Drain what else is queued, so a burst of events for one object costs
@@ -336,7 +341,8 @@ impl Worker {
             for input in batch {
                 match input {
                     Input::Close => return Exit::Close,
-                    Input::Reconnect => {}
+                    Input::Disconnect => return Exit::Disconnect,
+                    Input::Reconnect | Input::Opened(_) => {}
                     Input::Job(job) => {
                         job(Ok(conn));
                         if !events_work {
@@ -349,10 +355,10 @@ impl Worker {
                         }
                     }
                     Input::Libvirt(RawEvent::ConnectionClosed { reason }) => {
-                        return Exit::Lost(close_reason(reason));
+                        return Exit::Lost(refresh::close_reason(reason));
                     }
                     Input::Libvirt(ev) => {
-                        if let Some(key) = object_key(&ev) {
+                        if let Some(key) = refresh::object_key(&ev) {
                             if refreshed.insert(key.clone()) {
                                 self.refresh(conn, key);
                             }
@@ -363,102 +369,16 @@ impl Worker {
         }
         Exit::Close
     }
-
-    /// Titles and template marks, after the listing has been drawn. A failure here
-    /// (the host went away) is left to the close callback, like any other.
-    fn emit_labels(&self, conn: &Connect) {
-        if let Ok(labels) = inventory::all_domain_labels(conn) {
-            self.emit(Update::DomainLabels(labels));
-        }
-    }
-
-    /// Re-reads one object after an event and reports it, or reports it gone.
-    fn refresh(&self, conn: &Connect, (kind, uuid): (u8, String)) {
-        let update = match kind {
-            KIND_DOMAIN => conn
-                .lookup_domain_by_uuid_string(&uuid)
-                .and_then(|d| inventory::domain_summary_with_labels(&d))
-                .map(Update::Domain),
-            KIND_NETWORK => conn
-                .lookup_network_by_uuid_string(&uuid)
-                .and_then(|n| inventory::network_summary(&n))
-                .map(Update::Network),
-            _ => conn
-                .lookup_storage_pool_by_uuid_string(&uuid)
-                .and_then(|p| inventory::pool_summary(&p))
-                .map(Update::Pool),
-        };
-        match update {
-            Ok(u) => self.emit(u),
-            Err(e) if from_virt(&e).kind == ErrorKind::NotFound => self.emit(match kind {
-                KIND_DOMAIN => Update::DomainGone { uuid },
-                KIND_NETWORK => Update::NetworkGone { uuid },
-                _ => Update::PoolGone { uuid },
-            }),
-            // Anything else (the host went away mid-call) is followed by the close
-            // callback, which triggers a full reload on reconnect.
-            Err(_) => {}
-        }
-    }
-
-    /// While offline: fail jobs at once, wait `wait` (or until asked) before retrying.
-    /// Returns false when the worker must stop.
-    fn wait_offline(&self, wait: Option<Duration>) -> bool {
-        let offline = UserError::new(
-            ErrorKind::ConnectionLost,
-            gettext("The host is not connected"),
-        );
-        let deadline = wait.map(|w| std::time::Instant::now() + w);
-        loop {
-            let input = match deadline {
-                Some(d) => {
-                    let left = d.saturating_duration_since(std::time::Instant::now());
-                    match self.rx.recv_timeout(left) {
-                        Ok(i) => i,
-                        Err(RecvTimeoutError::Timeout) => return true,
-                        Err(RecvTimeoutError::Disconnected) => return false,
-                    }
-                }
-                None => match self.rx.recv() {
-                    Ok(i) => i,
-                    Err(_) => return false,
-                },
-            };
-            match input {
-                Input::Close => return false,
-                Input::Reconnect => return true,
-                Input::Job(job) => job(Err(&offline)),
-                Input::Libvirt(_) => {}
-            }
-        }
-    }
 }
 
-const KIND_DOMAIN: u8 = 0;
-const KIND_NETWORK: u8 = 1;
-const KIND_POOL: u8 = 2;
-
-fn object_key(ev: &RawEvent) -> Option<(u8, String)> {
-    match ev {
-        RawEvent::Domain { uuid, .. } | RawEvent::DomainOther { uuid, .. } => {
-            Some((KIND_DOMAIN, uuid.clone()))
-        }
-        RawEvent::Network { uuid, .. } => Some((KIND_NETWORK, uuid.clone())),
-        RawEvent::Pool { uuid, .. } | RawEvent::PoolRefresh { uuid, .. } => {
-            Some((KIND_POOL, uuid.clone()))
-        }
-        RawEvent::ConnectionClosed { .. } => None,
+/// Whether a failed open is retried by itself: a host reached before is (unless the
+/// login was refused or cancelled: retrying on a timer would only repeat it, or lock
+/// the account); a host never reached only when it is plainly not there right now
+/// (`ConnectionLost`, see `login`). A wrong URI would only repeat its error.
+fn retry_after(err: &UserError, connected_before: bool) -> bool {
+    if connected_before {
+        err.kind != ErrorKind::PermissionDenied
+    } else {
+        err.kind == ErrorKind::ConnectionLost
     }
-}
-
-fn close_reason(reason: i32) -> UserError {
-    let msg = match reason as u32 {
-        virt::sys::VIR_CONNECT_CLOSE_REASON_EOF => gettext("The host closed the connection"),
-        virt::sys::VIR_CONNECT_CLOSE_REASON_KEEPALIVE => {
-            gettext("The host stopped answering (keepalive timeout)")
-        }
-        virt::sys::VIR_CONNECT_CLOSE_REASON_CLIENT => gettext("The connection was closed"),
-        _ => gettext("The connection failed"),
-    };
-    UserError::new(ErrorKind::ConnectionLost, msg)
 }

@@ -54,6 +54,21 @@ impl Pulse {
         self.bar.set_fraction(fraction.clamp(0.0, 1.0));
     }
 
+    /// Pulses until the returned call — made from any thread, e.g. a worker's
+    /// reply — says the answer came.
+    pub fn until_answer(&self) -> impl FnOnce() + Send + 'static {
+        self.start();
+        let (tx, rx) = async_channel::bounded::<()>(1);
+        let me = self.clone();
+        glib::spawn_future_local(async move {
+            let _ = rx.recv().await;
+            me.stop();
+        });
+        move || {
+            let _ = tx.try_send(());
+        }
+    }
+
     pub fn is_pulsing(&self) -> bool {
         self.running.get()
     }

@@ -210,6 +210,12 @@ impl Delayed {
         d
     }
 
+    /// For short work libvirt cannot stop (a resize, a disk removal): a pulsing bar
+    /// and no Cancel, only if it lasts.
+    pub fn pulsing(parent: &impl IsA<gtk::Widget>, title: &str, what: &str) -> Delayed {
+        Delayed::new(parent, title, what, None, |p| p.pulse(&gettext("Working…")))
+    }
+
     /// Runs `f` on the window if it is open.
     pub fn with(&self, f: impl FnOnce(&Progress)) {
         if let Some(p) = self.shown.borrow().as_ref() {

@@ -155,7 +155,14 @@ impl App {
                 .replace("{action}", &action.label())
                 .replace("{n}", &total.to_string()),
                 Some(cancel.clone()),
-                |p| p.set_cancelling_text(&gettext("Stopping after the current machine…")),
+                move |p| {
+                    p.set_cancelling_text(&gettext("Stopping after the current machine…"));
+                    p.bar.set_text(Some(
+                        &gettext("{done} of {total} machines")
+                            .replace("{done}", "0")
+                            .replace("{total}", &total.to_string()),
+                    ));
+                },
             )
         });
         let run = PowerRun {

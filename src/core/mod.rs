@@ -8,6 +8,7 @@ pub mod console;
 pub mod delete_vm;
 pub mod details;
 pub mod domain_action;
+pub mod domain_job;
 pub mod error;
 pub mod event_loop;
 pub mod events;

@@ -18,6 +18,7 @@ pub mod networks;
 pub mod page_stack;
 pub mod panel;
 pub mod preferences;
+pub mod progress;
 pub mod renderer;
 pub mod reply;
 pub mod row_trace;

@@ -19,6 +19,7 @@ mod host_usage;
 mod login;
 mod machines;
 mod pages;
+mod progress;
 mod shortcuts;
 mod stats_tick;
 mod storage_pages;
@@ -45,6 +46,9 @@ fn main() {
         machines::delete_asks_with_the_disks_and_removes_the_machine,
         bulk_delete::deleting_three_machines_asks_once_and_names_each_failure,
         bulk_delete::fifty_selected_machines_fit_one_dialog_and_cancel_keeps_them,
+        progress::a_snapshot_shows_a_bar_and_locks_the_tab_until_it_is_done,
+        progress::stop_ends_a_bulk_start_after_the_current_machine,
+        progress::closing_the_new_pool_dialog_while_it_works_leaves_no_pool,
         machines::the_console_button_opens_the_selected_machines_console,
         machines::a_template_with_linked_clones_refuses_to_start,
         pages::switching_a_network_off_stops_it_and_the_row_follows,

@@ -92,8 +92,9 @@ fn remove_machine(
 }
 
 /// Deletes the machines of `requests` in order, then the volumes asked for (see the
-/// module comment). `cancel` stops before the next machine; the volumes of those
-/// already deleted are still handled. `progress(done, total)` hears each machine.
+/// module comment). `cancel` stops before the next machine or volume: each one is
+/// whole or gone, and those not reached are reported as stopped. `progress(done,
+/// total)` hears each machine.
 pub fn execute_many(
     conn: &Connect,
     requests: &[DeleteRequest],
@@ -101,14 +102,12 @@ pub fn execute_many(
     cancel: &CancelFlag,
     progress: &dyn Fn(usize, usize),
 ) -> BulkOutcome {
+    let stopped = || gettext("the deletion was stopped before it");
     let mut outcome = BulkOutcome::default();
     let mut candidates: Vec<String> = Vec::new();
     for (i, request) in requests.iter().enumerate() {
         if cancel.is_cancelled() {
-            let stopped = UserError::new(
-                ErrorKind::Other,
-                gettext("the deletion was stopped before it"),
-            );
+            let stopped = UserError::new(ErrorKind::Other, stopped());
             outcome.machines.push((request.name.clone(), Err(stopped)));
             continue;
         }
@@ -153,11 +152,17 @@ pub fn execute_many(
             .map_or_else(|| p.to_string(), |k| k.label.clone())
     };
     let mut failed: HashSet<String> = HashSet::new();
-    loop {
+    'rounds: loop {
         let mut progressed = false;
         for path in candidates.clone() {
             if blocker(&facts, &path).is_some() || failed.contains(&path) {
                 continue;
+            }
+            if cancel.is_cancelled() {
+                for p in candidates.drain(..).filter(|p| !failed.contains(p)) {
+                    outcome.kept.push((label(&facts, &p), stopped()));
+                }
+                break 'rounds;
             }
             let name = label(&facts, &path);
             match conn

@@ -10,6 +10,7 @@ use virt::storage_pool::StoragePool;
 use virt::sys;
 
 use super::pool_plan::{plan_pool, ExistingPools, FieldError, PoolForm};
+use super::transfer::CancelFlag;
 use super::volumes::Usage;
 use crate::core::error::UserError;
 use crate::core::host::is_local_uri;
@@ -190,6 +191,18 @@ pub struct CreateSteps {
 /// the host as asked. If a later step fails the definition is removed again (and a
 /// directory the build made is removed), so a failed creation leaves nothing behind.
 pub fn create(conn: &Connect, form: &PoolForm, steps: CreateSteps) -> Result<String, CreateError> {
+    create_cancellable(conn, form, steps, &CancelFlag::default())
+}
+
+/// Like [`create`], but `cancel` undoes what was done at the next step boundary (a
+/// step itself — a hanging NFS mount — cannot be interrupted): the pool is stopped,
+/// a directory it made removed and its definition undefined.
+pub fn create_cancellable(
+    conn: &Connect,
+    form: &PoolForm,
+    steps: CreateSteps,
+    cancel: &CancelFlag,
+) -> Result<String, CreateError> {
     let existing = existing(conn)?;
     let xml = plan_pool(form, &existing).map_err(CreateError::Fields)?;
     let parsed = PoolXml::parse(&xml).map_err(|e| UserError::invalid(e.to_string()))?;
@@ -203,18 +216,30 @@ pub fn create(conn: &Connect, form: &PoolForm, steps: CreateSteps) -> Result<Str
             .is_some_and(|t| !Path::new(t).exists());
     let pool = define_validated(conn, &xml)?;
     let mut built = false;
+    let stop_if_cancelled = || {
+        if cancel.is_cancelled() {
+            Err(UserError::invalid(gettext(
+                "Creating the pool was cancelled; nothing of it was kept",
+            )))
+        } else {
+            Ok(())
+        }
+    };
     let result = (|| -> Result<(), UserError> {
+        stop_if_cancelled()?;
         if steps.build {
             pool.build(0)?;
             built = true;
+            stop_if_cancelled()?;
         }
         if steps.start {
             pool.create(0)?;
+            stop_if_cancelled()?;
         }
         if steps.autostart {
             pool.set_autostart(true)?;
         }
-        Ok(())
+        stop_if_cancelled()
     })();
     if let Err(e) = result {
         if pool.is_active().unwrap_or(false) {

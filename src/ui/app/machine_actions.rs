@@ -2,11 +2,13 @@
 //! Off confirmation), create, delete.
 
 use adw::prelude::*;
-use gettextrs::gettext;
+use gettextrs::{gettext, ngettext};
 use relm4::prelude::*;
 
 use super::{App, AppMsg};
 use crate::core::domain_action::DomainAction;
+use crate::core::storage::transfer::CancelFlag;
+use crate::ui::progress::Delayed;
 
 impl App {
     pub(super) fn open_details(&mut self, position: u32) {
@@ -117,32 +119,115 @@ impl App {
         }
     }
 
-    pub(super) fn run_power_action(&self, action: DomainAction, sender: &ComponentSender<Self>) {
+    /// One machine after the other, so Stop can end the run between two of them;
+    /// a progress window opens when it takes a while. One summary at the end.
+    pub(super) fn run_power_action(
+        &self,
+        root: &gtk::Window,
+        action: DomainAction,
+        sender: &ComponentSender<Self>,
+    ) {
         let Some(host) = self.hosts.get(self.selected_host) else {
             return;
         };
-        let targets: Vec<_> = self
+        let targets: Vec<(String, String)> = self
             .machines
             .list
             .selected()
             .into_iter()
             .filter(|m| action.allowed_in(m.state()))
+            .map(|m| (m.uuid(), m.name()))
             .collect();
-        let expected = targets.len();
-        let results = std::sync::Arc::new(std::sync::Mutex::new(Vec::with_capacity(expected)));
-        for machine in targets {
-            let input = sender.input_sender().clone();
-            let results = results.clone();
-            let name = machine.name();
-            host.handle
-                .domain_action(&machine.uuid(), action, move |result| {
-                    let mut all = results.lock().unwrap_or_else(|e| e.into_inner());
-                    all.push((name, result));
-                    if all.len() == expected {
-                        let results = std::mem::take(&mut *all);
-                        let _ = input.send(AppMsg::ActionsDone { action, results });
-                    }
-                });
+        if targets.is_empty() {
+            return;
         }
+        let total = targets.len();
+        let cancel = CancelFlag::default();
+        let progress = (total > 1).then(|| {
+            Delayed::new(
+                root,
+                &action.label(),
+                &ngettext(
+                    "{action}: {n} machine",
+                    "{action}: {n} machines",
+                    total as u32,
+                )
+                .replace("{action}", &action.label())
+                .replace("{n}", &total.to_string()),
+                Some(cancel.clone()),
+                move |p| {
+                    p.set_cancelling_text(&gettext("Stopping after the current machine…"));
+                    p.bar.set_text(Some(
+                        &gettext("{done} of {total} machines")
+                            .replace("{done}", "0")
+                            .replace("{total}", &total.to_string()),
+                    ));
+                },
+            )
+        });
+        let run = PowerRun {
+            handle: host.handle.clone(),
+            action,
+            targets,
+            results: Vec::with_capacity(total),
+            cancel,
+            progress,
+            input: sender.input_sender().clone(),
+        };
+        run.next();
+    }
+}
+
+/// A run of one power action over several machines, carried on from reply to reply.
+struct PowerRun {
+    handle: crate::core::worker::ConnectionHandle,
+    action: DomainAction,
+    targets: Vec<(String, String)>,
+    results: Vec<(String, Result<(), crate::core::error::UserError>)>,
+    cancel: CancelFlag,
+    progress: Option<Delayed>,
+    input: relm4::Sender<AppMsg>,
+}
+
+impl PowerRun {
+    fn next(mut self) {
+        let (done, total) = (self.results.len(), self.targets.len());
+        if let Some(p) = &self.progress {
+            p.with(|p| {
+                p.update_count(
+                    done,
+                    total,
+                    &gettext("{done} of {total} machines")
+                        .replace("{done}", &done.to_string())
+                        .replace("{total}", &total.to_string()),
+                )
+            });
+        }
+        if done == total || self.cancel.is_cancelled() {
+            for (_, name) in &self.targets[done..] {
+                let stopped = crate::core::error::UserError::invalid(gettext(
+                    "stopped before it was reached",
+                ));
+                self.results.push((name.clone(), Err(stopped)));
+            }
+            if let Some(p) = &self.progress {
+                p.finish();
+            }
+            let _ = self.input.send(AppMsg::ActionsDone {
+                action: self.action,
+                results: self.results,
+            });
+            return;
+        }
+        let (uuid, name) = self.targets[done].clone();
+        let handle = self.handle.clone();
+        handle.domain_action(
+            &uuid,
+            self.action,
+            crate::ui::reply::on_main(move |result| {
+                self.results.push((name, result));
+                self.next();
+            }),
+        );
     }
 }

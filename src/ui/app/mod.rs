@@ -342,7 +342,7 @@ impl Component for App {
                 self.confirm_force_off(root, &sender)
             }
             AppMsg::Power(action) | AppMsg::PowerConfirmed(action) => {
-                self.run_power_action(action, &sender)
+                self.run_power_action(root.upcast_ref(), action, &sender)
             }
             AppMsg::StatsTick => {
                 self.sample_stats(root, &sender);

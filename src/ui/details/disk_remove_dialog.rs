@@ -13,6 +13,7 @@ use crate::core::details::device_apply::Detached;
 use crate::core::details::disk_remove::{self, RemovePlan, Removed};
 use crate::core::error::UserError;
 use crate::core::worker::ConnectionHandle;
+use crate::ui::progress::Delayed;
 use crate::ui::reply::on_main;
 use crate::ui::toaster::Toaster;
 
@@ -89,6 +90,7 @@ fn ask(
     dialog.set_default_response(Some("cancel"));
     dialog.set_close_response("cancel");
     let plan = Rc::new(plan);
+    let parent = parent.clone();
     dialog.connect_response(None, move |_, response| {
         if response != "remove" {
             return;
@@ -100,9 +102,15 @@ fn ask(
             toaster.clone(),
             done.clone(),
         );
+        let progress = Delayed::pulsing(
+            &parent,
+            &gettext("Removing Disk"),
+            &gettext("Removing {target}").replace("{target}", &target),
+        );
         handle.run(
             move |conn| disk_remove::remove(conn, &uuid, &target, delete_volume),
             on_main(move |r: Result<Removed, UserError>| {
+                progress.finish();
                 toaster.show(match r {
                     Ok(removed) => outcome_text(&removed, delete_volume),
                     Err(e) => e.message,

@@ -9,6 +9,7 @@ pub mod hardware_actions;
 pub mod nic_dialog;
 pub mod overview;
 pub mod resize_dialog;
+pub mod snapshot_run;
 pub mod snapshots;
 pub mod view;
 pub mod xml_page;

@@ -8,6 +8,7 @@ use crate::core::details::disk_resize::{self, ResizePlan};
 use crate::core::error::UserError;
 use crate::core::storage::size::format_bytes;
 use crate::core::worker::ConnectionHandle;
+use crate::ui::progress::Delayed;
 use crate::ui::reply::on_main;
 use crate::ui::toaster::Toaster;
 
@@ -62,7 +63,7 @@ pub fn open(
                 Ok(plan) if plan.shrinks() => {
                     confirm_shrink(&parent, handle, uuid, plan, toaster, done)
                 }
-                Ok(plan) => apply(handle, uuid, plan, false, toaster, done),
+                Ok(plan) => apply(&parent, handle, uuid, plan, false, toaster, done),
             }),
         );
     });
@@ -92,18 +93,20 @@ fn confirm_shrink(
     dialog.set_response_appearance("shrink", adw::ResponseAppearance::Destructive);
     dialog.set_default_response(Some("cancel"));
     dialog.set_close_response("cancel");
+    let parent = parent.clone();
     let state = std::cell::RefCell::new(Some((handle, uuid, plan, toaster, done)));
     dialog.connect_response(None, move |_, response| {
         if let (true, Some((handle, uuid, plan, toaster, done))) =
             (response == "shrink", state.borrow_mut().take())
         {
-            apply(handle, uuid, plan, true, toaster, done);
+            apply(&parent, handle, uuid, plan, true, toaster, done);
         }
     });
     dialog.present();
 }
 
 fn apply(
+    parent: &gtk::Window,
     handle: ConnectionHandle,
     uuid: String,
     plan: ResizePlan,
@@ -112,9 +115,17 @@ fn apply(
     done: impl Fn() + 'static,
 ) {
     let (target, size) = (plan.target.clone(), format_bytes(plan.new_bytes));
+    let progress = Delayed::pulsing(
+        parent,
+        &gettext("Resizing Disk"),
+        &gettext("Resizing {target} to {size}")
+            .replace("{target}", &target)
+            .replace("{size}", &size),
+    );
     handle.run(
         move |conn| disk_resize::apply(conn, &uuid, &plan, confirmed),
         on_main(move |result: Result<(), UserError>| {
+            progress.finish();
             match result {
                 Ok(()) => toaster.show(
                     gettext("{target} is now {size}")

@@ -9,6 +9,7 @@ use gettextrs::gettext;
 use gtk::glib;
 
 use crate::core::snapshots::{SnapshotInfo, SnapshotKind};
+use crate::ui::progress::Activity;
 
 /// What the page asks the view to do on the worker.
 pub enum SnapshotRequest {
@@ -29,6 +30,9 @@ pub struct SnapshotsPage {
     pub description: gtk::Entry,
     pub external: gtk::CheckButton,
     pub take: gtk::Button,
+    /// While a snapshot job runs: what it is, a bar, and Cancel or why there is none.
+    pub activity: Rc<Activity>,
+    form: gtk::Box,
     error: gtk::Label,
     pub shown: Rc<RefCell<Vec<SnapshotInfo>>>,
     on_request: Rc<dyn Fn(SnapshotRequest)>,
@@ -79,8 +83,11 @@ impl SnapshotsPage {
         inner.set_margin_bottom(18);
         inner.set_margin_start(12);
         inner.set_margin_end(12);
+        let activity = Activity::new();
+        activity.root.set_widget_name("snapshot-activity");
         inner.append(&form);
         inner.append(&external);
+        inner.append(&activity.root);
         inner.append(&error);
         inner.append(&list);
         inner.append(&empty);
@@ -102,6 +109,8 @@ impl SnapshotsPage {
             description,
             external,
             take,
+            activity,
+            form,
             error,
             shown: Rc::default(),
             on_request,
@@ -126,7 +135,27 @@ impl SnapshotsPage {
         page
     }
 
+    /// While a job runs nothing else may be asked: one snapshot job at a time.
+    pub fn begin(&self, what: &str) {
+        self.activity.start(what);
+        self.set_sensitive(false);
+    }
+
+    pub fn end(&self) {
+        self.activity.finish();
+        self.set_sensitive(true);
+    }
+
+    fn set_sensitive(&self, on: bool) {
+        self.form.set_sensitive(on);
+        self.external.set_sensitive(on);
+        self.list.set_sensitive(on);
+    }
+
     fn take_snapshot(&self) {
+        if self.activity.is_running() {
+            return;
+        }
         let name = self.name.text().trim().to_string();
         // The same rule the core applies, shown at the field before anything runs.
         if let Err(e) = crate::core::snapshots::check_name(&name, &self.shown.borrow()) {

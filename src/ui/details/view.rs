@@ -296,30 +296,16 @@ impl DetailsView {
         };
         let created = matches!(request, SnapshotRequest::Create { .. });
         let weak = Rc::downgrade(self);
-        handle.run(
-            move |conn| {
-                let dom = conn.lookup_domain_by_uuid_string(&uuid)?;
-                match request {
-                    SnapshotRequest::Create {
-                        name,
-                        description,
-                        kind,
-                    } => crate::core::snapshots::create(&dom, &name, &description, kind),
-                    SnapshotRequest::Revert(name) => crate::core::snapshots::revert(&dom, &name),
-                    SnapshotRequest::Delete(name) => crate::core::snapshots::delete(&dom, &name),
-                }
-            },
-            on_main(move |result: Result<(), UserError>| {
-                let Some(me) = weak.upgrade() else { return };
-                match result {
-                    Ok(()) if created => me.snapshots.taken(),
-                    Ok(()) => me.snapshots.show_error(None),
-                    Err(e) => me.snapshots.show_error(Some(&e.message)),
-                }
-                me.refresh_snapshots();
-                me.refresh();
-            }),
-        );
+        super::snapshot_run::run(&self.snapshots, &handle, uuid, request, move |result| {
+            let Some(me) = weak.upgrade() else { return };
+            match result {
+                Ok(()) if created => me.snapshots.taken(),
+                Ok(()) => me.snapshots.show_error(None),
+                Err(e) => me.snapshots.show_error(Some(&e.message)),
+            }
+            me.refresh_snapshots();
+            me.refresh();
+        });
     }
 
     /// Opens the dialog for (or carries out) a hardware change; the details are read

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use adw::prelude::*;
 use gettextrs::gettext;
 
-use crate::core::delete_vm::{self, DeleteOutcome, DeletePlan};
+use crate::core::delete_vm::{self, BulkOutcome, DeletePlan, DeleteRequest};
 use crate::core::error::UserError;
 use crate::core::worker::ConnectionHandle;
 use crate::ui::reply::on_main;
@@ -73,6 +73,7 @@ fn ask(parent: &gtk::Window, handle: ConnectionHandle, plan: DeletePlan, toaster
     dialog.set_default_response(Some("cancel"));
     dialog.set_close_response("cancel");
     let checks = Rc::new(checks);
+    let parent = parent.clone();
     dialog.connect_response(None, move |_, response| {
         if response != "delete" {
             return;
@@ -82,27 +83,33 @@ fn ask(parent: &gtk::Window, handle: ConnectionHandle, plan: DeletePlan, toaster
             .filter(|(c, _)| c.is_active())
             .map(|(_, p)| p.clone())
             .collect();
-        let (uuid, name, toaster) = (plan.uuid.clone(), plan.name.clone(), toaster.clone());
+        let request = DeleteRequest {
+            uuid: plan.uuid.clone(),
+            name: plan.name.clone(),
+            delete_paths: paths,
+        };
+        let (name, toaster2) = (plan.name.clone(), toaster.clone());
         // The body said it would be forced off only when it was running.
-        let force_off = plan.running;
-        handle.run(
-            move |conn| delete_vm::execute(conn, &uuid, &paths, force_off),
-            on_main(
-                move |result: Result<DeleteOutcome, UserError>| match result {
-                    Ok(outcome) => toaster.show(summary(&name, &outcome)),
-                    Err(e) => toaster.show(
-                        gettext("Could not delete {name}: {reason}")
-                            .replace("{name}", &name)
-                            .replace("{reason}", &e.message),
-                    ),
-                },
-            ),
+        super::delete_run::run(
+            &parent,
+            &handle,
+            vec![request],
+            plan.running,
+            &toaster,
+            move |mut outcome| {
+                toaster2.show(match outcome.machines.pop() {
+                    Some((_, Err(e))) => gettext("Could not delete {name}: {reason}")
+                        .replace("{name}", &name)
+                        .replace("{reason}", &e.message),
+                    _ => summary(&name, &outcome),
+                })
+            },
         );
     });
     dialog.present();
 }
 
-fn summary(name: &str, outcome: &DeleteOutcome) -> String {
+fn summary(name: &str, outcome: &BulkOutcome) -> String {
     let mut text = if outcome.deleted_volumes.is_empty() {
         gettext("Deleted {name}").replace("{name}", name)
     } else {

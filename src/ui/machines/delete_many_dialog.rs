@@ -1,12 +1,8 @@
 //! "Delete" with several machines selected: one dialog listing each machine with its
 //! disks (the same rules as for one machine: a volume something else needs cannot be
 //! ticked and says why), one toggle for all disks, and one for forcing off the
-//! running ones — without it they are left alone. Then the machines go on a thread
-//! of their own (the host's other work goes on; rows disappear as libvirt reports
-//! them gone), with a progress window when it takes a while, and one summary.
-
-use std::rc::Rc;
-use std::time::Duration;
+//! running ones — without it they are left alone. Then `delete_run` deletes them,
+//! with a progress window when it takes a while, and one summary.
 
 use adw::prelude::*;
 use gettextrs::{gettext, ngettext};
@@ -14,12 +10,10 @@ use gtk::glib;
 
 use super::delete_checks::DiskChecks;
 use super::delete_summary;
-use crate::core::delete_vm::{self, BulkOutcome, DeletePlan, DeleteRequest};
-use crate::core::error::{ErrorKind, UserError};
-use crate::core::storage::transfer::CancelFlag;
+use crate::core::delete_vm::{self, DeletePlan, DeleteRequest};
+use crate::core::error::UserError;
 use crate::core::worker::ConnectionHandle;
 use crate::ui::reply::on_main;
-use crate::ui::storage::progress::Progress;
 use crate::ui::toaster::Toaster;
 
 /// Reads the plan on the worker, then asks. Nothing changes until the person confirms.
@@ -200,107 +194,21 @@ fn ask(parent: &gtk::Window, handle: ConnectionHandle, plans: Vec<DeletePlan>, t
             })
             .collect();
         let force_off = force.as_ref().is_some_and(|f| f.is_active());
-        run(&parent, &handle, requests, force_off, &toaster);
+        let toaster2 = toaster.clone();
+        super::delete_run::run(
+            &parent,
+            &handle,
+            requests,
+            force_off,
+            &toaster,
+            move |outcome| {
+                toaster2.show_with_details(
+                    delete_summary::summary(&outcome),
+                    &gettext("Deletion Summary"),
+                    delete_summary::details(&outcome),
+                )
+            },
+        );
     });
     dialog.present();
-}
-
-enum Step {
-    Machine(usize, usize),
-    Done(BulkOutcome),
-}
-
-fn run(
-    parent: &gtk::Window,
-    handle: &ConnectionHandle,
-    requests: Vec<DeleteRequest>,
-    force_off: bool,
-    toaster: &Toaster,
-) {
-    let total = requests.len();
-    let cancel = CancelFlag::default();
-    let (tx, rx) = async_channel::unbounded::<Step>();
-    let progress: Rc<std::cell::RefCell<Option<Rc<Progress>>>> = Rc::default();
-    {
-        // Only work that takes a while gets a window: a flash would be noise.
-        let (progress, parent, cancel, rx) =
-            (progress.clone(), parent.clone(), cancel.clone(), rx.clone());
-        glib::timeout_add_local_once(Duration::from_millis(700), move || {
-            if rx.is_closed() {
-                return;
-            }
-            let p = Progress::open(
-                &parent,
-                &gettext("Deleting Machines"),
-                &ngettext(
-                    "Deleting {n} machine",
-                    "Deleting {n} machines",
-                    total as u32,
-                )
-                .replace("{n}", &total.to_string()),
-                Some(cancel),
-            );
-            p.set_cancelling_text(&gettext("Stopping after the current machine…"));
-            progress.replace(Some(p));
-        });
-    }
-    let (toaster, toaster2) = (toaster.clone(), toaster.clone());
-    glib::spawn_future_local(async move {
-        while let Ok(step) = rx.recv().await {
-            match step {
-                Step::Machine(done, total) => {
-                    if let Some(p) = progress.borrow().as_ref() {
-                        p.update_count(
-                            done,
-                            total,
-                            &gettext("{done} of {total} machines")
-                                .replace("{done}", &done.to_string())
-                                .replace("{total}", &total.to_string()),
-                        );
-                    }
-                }
-                Step::Done(outcome) => {
-                    rx.close();
-                    if let Some(p) = progress.borrow_mut().take() {
-                        p.finish();
-                    }
-                    toaster.show_with_details(
-                        delete_summary::summary(&outcome),
-                        &gettext("Deletion Summary"),
-                        delete_summary::details(&outcome),
-                    );
-                    break;
-                }
-            }
-        }
-    });
-    let report = tx.clone();
-    handle.run(
-        move |conn| {
-            let conn = conn.clone();
-            std::thread::Builder::new()
-                .name("hangar-delete".into())
-                .spawn(move || {
-                    let outcome = delete_vm::execute_many(
-                        &conn,
-                        &requests,
-                        force_off,
-                        &cancel,
-                        &|done, total| {
-                            let _ = report.send_blocking(Step::Machine(done, total));
-                        },
-                    );
-                    let _ = report.send_blocking(Step::Done(outcome));
-                })
-                .map(|_| ())
-                .map_err(|e| UserError::new(ErrorKind::Other, e.to_string()))
-        },
-        on_main(move |r: Result<(), UserError>| {
-            if let Err(e) = r {
-                // Nothing was done: no thread, or no connection.
-                tx.close();
-                toaster2.show(e.message);
-            }
-        }),
-    );
 }

@@ -3,6 +3,7 @@
 pub mod delete_checks;
 pub mod delete_dialog;
 pub mod delete_many_dialog;
+pub mod delete_run;
 pub mod delete_summary;
 pub mod domain_list_model;
 pub mod domain_object;

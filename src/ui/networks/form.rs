@@ -12,6 +12,8 @@ pub struct Dialog {
     pub ok: gtk::Button,
     pub cancel: gtk::Button,
     banner: gtk::Label,
+    /// Pulses at the top while the host works.
+    pub pulse: crate::ui::progress::Pulse,
 }
 
 impl Dialog {
@@ -44,6 +46,13 @@ impl Dialog {
         banner.set_widget_name("dialog-error");
         banner.add_css_class("error");
         let content = gtk::Box::new(gtk::Orientation::Vertical, 18);
+        let pulse = crate::ui::progress::Pulse::default();
+        pulse.bar.set_visible(false);
+        pulse.bar.set_widget_name("dialog-progress");
+        pulse
+            .bar
+            .update_property(&[gtk::accessible::Property::Label(&gettext("Working…"))]);
+        content.append(&pulse.bar);
         content.append(&banner);
         let clamp = adw::Clamp::builder()
             .child(&content)
@@ -87,6 +96,7 @@ impl Dialog {
             ok,
             cancel,
             banner,
+            pulse,
         }
     }
 
@@ -112,9 +122,18 @@ impl Dialog {
             .then(|| self.banner.text().to_string())
     }
 
-    /// While the host works: the main button is off.
+    /// While the host works: the main button is off and a bar pulses.
     pub fn busy(&self, busy: bool) {
         self.ok.set_sensitive(!busy);
+        if busy {
+            self.pulse.start();
+        } else {
+            self.pulse.stop();
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.pulse.is_pulsing()
     }
 
     pub fn present(&self) {

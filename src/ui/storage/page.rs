@@ -37,6 +37,8 @@ pub(super) struct PoolRow {
     pub(super) loaded: Rc<Cell<bool>>,
     pub(super) summary: Rc<RefCell<PoolSummary>>,
     pub(super) details: Rc<RefCell<Option<PoolDetails>>>,
+    /// Pulses on the row while a start, stop, build, refresh or delete runs.
+    pub(super) busy: crate::ui::progress::Pulse,
 }
 
 impl PoolRow {

@@ -11,6 +11,7 @@ use gettextrs::gettext;
 use crate::core::error::UserError;
 use crate::core::storage::pool_plan::{FieldError, PoolField, PoolForm, PoolFormKind};
 use crate::core::storage::pools::{self, CreateError, CreateSteps};
+use crate::core::storage::transfer::CancelFlag;
 use crate::ui::networks::form::{
     combo_row, switch_row, text_of, xml_view, Dialog, ErrorLine, Field,
 };
@@ -208,22 +209,41 @@ pub fn open(parent: &impl IsA<gtk::Widget>, ctx: &PageCtx) -> adw::Window {
         let f = form.clone();
         form.kind.connect_selected_notify(move |_| f.kind_changed());
     }
+    // Closed while the host works (Cancel, Escape): stop waiting, and have the
+    // worker undo what it made (see `pools::create_cancellable`).
+    let cancel: Rc<std::cell::RefCell<Option<CancelFlag>>> = Rc::default();
+    {
+        let (f, cancel) = (form.clone(), cancel.clone());
+        form.dialog.window.connect_close_request(move |_| {
+            if let (true, Some(flag)) = (f.dialog.is_busy(), cancel.borrow().as_ref()) {
+                flag.cancel();
+            }
+            gtk::glib::Propagation::Proceed
+        });
+    }
     let (f, ctx) = (form.clone(), ctx.clone());
     form.dialog.ok.connect_clicked(move |_| {
         f.clear();
         f.dialog.busy(true);
+        let flag = CancelFlag::default();
+        cancel.replace(Some(flag.clone()));
         let request = f.read();
         let steps = CreateSteps {
             build: f.build.is_active(),
             start: f.start.is_active(),
             autostart: f.autostart.is_active(),
         };
-        let (f2, toaster) = (f.clone(), ctx.toaster.clone());
+        let (f2, toaster, ctx2) = (f.clone(), ctx.toaster.clone(), ctx.clone());
+        let job_flag = flag.clone();
         ctx.run(
-            move |conn| Ok(pools::create(conn, &request, steps)),
+            move |conn| Ok(pools::create_cancellable(conn, &request, steps, &job_flag)),
             move |r: Result<Result<String, CreateError>, UserError>| {
                 f2.dialog.busy(false);
-                match r.unwrap_or_else(|e| Err(CreateError::Libvirt(e))) {
+                let r = r.unwrap_or_else(|e| Err(CreateError::Libvirt(e)));
+                if flag.is_cancelled() {
+                    return cancelled(&ctx2, r);
+                }
+                match r {
                     Ok(_) => {
                         toaster.show(gettext("Storage pool created"));
                         f2.dialog.close();
@@ -240,4 +260,20 @@ pub fn open(parent: &impl IsA<gtk::Widget>, ctx: &PageCtx) -> adw::Window {
     });
     form.dialog.present();
     form.dialog.window.clone()
+}
+
+/// The person closed the dialog while the pool was being made: say what became of
+/// it. Finished before the cancel reached the worker, it is removed now.
+fn cancelled(ctx: &PageCtx, r: Result<String, CreateError>) {
+    match r {
+        Ok(uuid) => ctx.act(
+            move |conn| pools::delete(conn, &uuid, false),
+            Some(gettext(
+                "Creating the pool was cancelled; nothing of it was kept",
+            )),
+            || {},
+        ),
+        Err(CreateError::Libvirt(e)) => ctx.toaster.show(e.message),
+        Err(CreateError::Fields(_)) => {}
+    }
 }

@@ -15,6 +15,7 @@ use crate::core::storage::size::format_bytes;
 use crate::ui::lifecycle_switch::{lifecycle_switch, show_state};
 use crate::ui::networks::form::{icon_button, info_row, menu_button};
 use crate::ui::panel::PageCtx;
+use crate::ui::progress::Pulse;
 
 use super::page::PoolRow;
 use super::transfers::*;
@@ -27,15 +28,31 @@ pub(super) fn new_row(list: &gtk::ListBox, ctx: &PageCtx, p: &PoolSummary) -> Po
     let actions = gio::SimpleActionGroup::new();
     row.insert_action_group("pool", Some(&actions));
     row.add_prefix(&gtk::Image::from_icon_name("drive-harddisk-symbolic"));
+    // libvirt cannot interrupt these; the bar only says the host is still at it (a
+    // network filesystem can take many seconds to mount).
+    let busy = Pulse::new(
+        gtk::ProgressBar::builder()
+            .width_request(80)
+            .valign(gtk::Align::Center)
+            .visible(false)
+            .build(),
+    );
+    busy.bar.set_widget_name("pool-busy");
+    busy.bar.update_property(&[gtk::accessible::Property::Label(
+        &gettext("Working on {name}").replace("{name}", &p.name),
+    )]);
+    row.add_action(&busy.bar);
     let active = lifecycle_switch(
         ctx.toaster.clone(),
         &gettext("Active: {name}").replace("{name}", &p.name),
         {
             let ctx = ctx.clone();
             let uuid = p.uuid.clone();
+            let busy = busy.clone();
             Box::new(move |on, reply| {
                 let Some(h) = ctx.handle() else { return };
                 let uuid = uuid.clone();
+                let answered = busy.until_answer();
                 h.run(
                     move |conn| {
                         if on {
@@ -44,7 +61,10 @@ pub(super) fn new_row(list: &gtk::ListBox, ctx: &PageCtx, p: &PoolSummary) -> Po
                             pools::stop(conn, &uuid)
                         }
                     },
-                    reply,
+                    move |r| {
+                        answered();
+                        reply(r)
+                    },
                 );
             })
         },
@@ -121,6 +141,7 @@ pub(super) fn new_row(list: &gtk::ListBox, ctx: &PageCtx, p: &PoolSummary) -> Po
         loaded: Rc::default(),
         summary: Rc::new(RefCell::new(p.clone())),
         details: Rc::default(),
+        busy,
     };
     {
         let (ctx, r2) = (ctx.clone(), r.clone());
@@ -187,7 +208,9 @@ pub(super) fn install_pool_actions(ctx: &PageCtx, r: &PoolRow, group: &gio::Simp
             let (ctx2, row2) = (ctx.clone(), row.clone());
             // The refresh event re-lists the volumes; list them anyway in case the
             // driver sends none.
-            ctx.act(
+            busy_act(
+                &ctx,
+                &row,
                 move |conn| pools::refresh(conn, &uuid),
                 None,
                 move || load_volumes(&ctx2, row2),
@@ -198,7 +221,9 @@ pub(super) fn install_pool_actions(ctx: &PageCtx, r: &PoolRow, group: &gio::Simp
         let (ctx, row) = (ctx.clone(), r.clone());
         action(group, "build", move || {
             let (uuid, name) = (row.uuid(), row.name());
-            ctx.act(
+            busy_act(
+                &ctx,
+                &row,
                 move |conn| pools::build(conn, &uuid),
                 Some(gettext("“{name}” built").replace("{name}", &name)),
                 || {},
@@ -209,6 +234,24 @@ pub(super) fn install_pool_actions(ctx: &PageCtx, r: &PoolRow, group: &gio::Simp
         let (ctx, row) = (ctx.clone(), r.clone());
         action(group, "delete", move || delete_pool(&ctx, &row));
     }
+}
+
+/// `PageCtx::act` with the row's bar pulsing until the host answers.
+fn busy_act(
+    ctx: &PageCtx,
+    row: &PoolRow,
+    job: impl FnOnce(&virt::connect::Connect) -> Result<(), crate::core::error::UserError>
+        + Send
+        + 'static,
+    ok_text: Option<String>,
+    then: impl FnOnce() + 'static,
+) {
+    let busy = row.busy.clone();
+    busy.start();
+    ctx.act(job, ok_text, move || {
+        busy.stop();
+        then()
+    });
 }
 
 pub(super) fn delete_pool(ctx: &PageCtx, row: &PoolRow) {
@@ -226,14 +269,16 @@ pub(super) fn delete_pool(ctx: &PageCtx, row: &PoolRow) {
     dialog.set_response_appearance("wipe", adw::ResponseAppearance::Destructive);
     dialog.set_default_response(Some("cancel"));
     dialog.set_close_response("cancel");
-    let (ctx, uuid) = (ctx.clone(), row.uuid());
+    let (ctx, uuid, row) = (ctx.clone(), row.uuid(), row.clone());
     dialog.connect_response(None, move |_, response| {
         if response == "cancel" {
             return;
         }
         let wipe = response == "wipe";
         let (uuid, name) = (uuid.clone(), name.clone());
-        ctx.act(
+        busy_act(
+            &ctx,
+            &row,
             move |conn| pools::delete(conn, &uuid, wipe),
             Some(gettext("Pool “{name}” deleted").replace("{name}", &name)),
             || {},

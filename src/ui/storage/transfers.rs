@@ -9,10 +9,11 @@ use adw::prelude::*;
 use gettextrs::gettext;
 
 use super::entry_dialog;
-use super::progress::{report_to_main, Progress};
+use super::progress::report_to_main;
 use crate::core::storage::transfer::{self, CancelFlag, TransferEvent};
 use crate::core::storage::volumes::VolumeInfo;
 use crate::ui::panel::PageCtx;
+use crate::ui::progress::Progress;
 
 use super::page::PoolRow;
 use super::volume_rows::*;

@@ -157,11 +157,7 @@ impl App {
                 Some(cancel.clone()),
                 move |p| {
                     p.set_cancelling_text(&gettext("Stopping after the current machine…"));
-                    p.bar.set_text(Some(
-                        &gettext("{done} of {total} machines")
-                            .replace("{done}", "0")
-                            .replace("{total}", &total.to_string()),
-                    ));
+                    p.update_machines(0, total);
                 },
             )
         });
@@ -193,15 +189,7 @@ impl PowerRun {
     fn next(mut self) {
         let (done, total) = (self.results.len(), self.targets.len());
         if let Some(p) = &self.progress {
-            p.with(|p| {
-                p.update_count(
-                    done,
-                    total,
-                    &gettext("{done} of {total} machines")
-                        .replace("{done}", &done.to_string())
-                        .replace("{total}", &total.to_string()),
-                )
-            });
+            p.with(|p| p.update_machines(done, total));
         }
         if done == total || self.cancel.is_cancelled() {
             for (_, name) in &self.targets[done..] {

@@ -61,15 +61,9 @@ pub fn run(
     glib::spawn_future_local(async move {
         while let Ok(step) = rx.recv().await {
             match step {
-                Step::Machine(done, total) if total > 1 => p2.with(|p| {
-                    p.update_count(
-                        done,
-                        total,
-                        &gettext("{done} of {total} machines")
-                            .replace("{done}", &done.to_string())
-                            .replace("{total}", &total.to_string()),
-                    )
-                }),
+                Step::Machine(done, total) if total > 1 => {
+                    p2.with(|p| p.update_machines(done, total))
+                }
                 Step::Machine(..) => {}
                 Step::Done(outcome) => {
                     p2.finish();

@@ -171,6 +171,17 @@ impl Progress {
         }
     }
 
+    /// "3 of 10 machines", for runs over several machines.
+    pub fn update_machines(&self, done: usize, total: usize) {
+        self.update_count(
+            done,
+            total,
+            &gettext("{done} of {total} machines")
+                .replace("{done}", &done.to_string())
+                .replace("{total}", &total.to_string()),
+        );
+    }
+
     pub fn finish(&self) {
         if !self.finished.replace(true) {
             self.pulse.stop();

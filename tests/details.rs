@@ -135,3 +135,72 @@ fn edited_xml_is_saved_validated_and_refused_without_change_when_wrong() {
         .unwrap();
     assert!(!names.contains(&"vm-2b".to_string()));
 }
+
+#[test]
+fn a_shut_off_overlay_shows_its_backing_chain_from_the_volumes() {
+    let (host, _d) = loaded("det-chain");
+    let uuid = uuid_of(&host, "vm-10");
+    let u = uuid.clone();
+    host.handle
+        .call(move |c| {
+            let pool = c.lookup_storage_pool_by_name("pool-1")?;
+            let dir = "/var/lib/libvirt/pool-1";
+            for (name, format, backing) in [
+                ("base.img", "raw", None),
+                ("mid.qcow2", "qcow2", Some(("base.img", "raw"))),
+                ("top.qcow2", "qcow2", Some(("mid.qcow2", "qcow2"))),
+            ] {
+                let backing = backing
+                    .map(|(b, f)| {
+                        format!("<backingStore><path>{dir}/{b}</path><format type='{f}'/></backingStore>")
+                    })
+                    .unwrap_or_default();
+                virt::storage_vol::StorageVol::create_xml(
+                    &pool,
+                    &format!(
+                        "<volume><name>{name}</name><capacity unit='MiB'>64</capacity>\
+                         <target><format type='{format}'/></target>{backing}</volume>"
+                    ),
+                    0,
+                )?;
+            }
+            let request = hangar::core::details::disk_add::DiskRequest {
+                image: hangar::core::details::disk_add::DiskImage::Existing {
+                    pool: "pool-1".into(),
+                    volume: "top.qcow2".into(),
+                },
+                bus: "virtio".into(),
+                target: "vdb".into(),
+            };
+            hangar::core::details::disk_add::add(c, &u, &request)
+                .map_err(|e| hangar::core::error::UserError::invalid(format!("{e:?}")))?;
+            Ok(())
+        })
+        .unwrap();
+    let d = host.handle.call(move |c| details::fetch(c, &uuid)).unwrap();
+    assert!(!d.summary.state.is_active());
+    // The stored XML names no <backingStore>: the layers come from the volumes.
+    assert!(!d.config_xml.contains("<backingStore"), "{}", d.config_xml);
+    let disk = d
+        .live
+        .disks
+        .iter()
+        .find(|d| d.target_dev.as_deref() == Some("vdb"))
+        .unwrap();
+    let layers: Vec<(Option<&str>, Option<&str>)> = disk
+        .backing_chain
+        .iter()
+        .map(|l| (l.source.path(), l.format.as_deref()))
+        .collect();
+    assert_eq!(
+        layers,
+        [
+            (Some("/var/lib/libvirt/pool-1/mid.qcow2"), Some("qcow2")),
+            (Some("/var/lib/libvirt/pool-1/base.img"), Some("raw")),
+        ]
+    );
+    // A disk without a backing image shows none.
+    let vda = &d.live.disks[0];
+    assert_eq!(vda.target_dev.as_deref(), Some("vda"));
+    assert!(vda.backing_chain.is_empty());
+}

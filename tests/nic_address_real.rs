@@ -85,6 +85,7 @@ impl Drop for DhcpGuest {
             let _ = n.destroy();
         }
         let _ = std::fs::remove_file(&self.log);
+        let _ = std::fs::remove_file(format!("/var/log/libvirt/qemu/{}.log", self.name));
     }
 }
 

@@ -177,6 +177,17 @@ pub fn statistics_reach_the_row_and_the_details_graphs() {
         "the CPU graph shows a value",
         || details.overview.cpu_text().ends_with('%'),
     );
+    // Disk read and write, network received and sent: four graphs, each its value.
+    let titles = label_texts(&details.overview.root);
+    for title in ["Disk read", "Disk write", "Network received", "Network sent"] {
+        assert!(titles.iter().any(|t| t == title), "{title}: {titles:?}");
+    }
+    assert!(
+        details.overview.io_texts().iter().all(|t| t.ends_with("/s")),
+        "{:?}",
+        details.overview.io_texts()
+    );
+    crate::dialogs::screenshot(&details.root, "details-graphs");
     gtk::gio::Settings::new(hangar::config::APP_ID).reset("stats-interval-seconds");
     close(c);
 }

@@ -204,3 +204,50 @@ fn a_shut_off_overlay_shows_its_backing_chain_from_the_volumes() {
     assert_eq!(vda.target_dev.as_deref(), Some("vda"));
     assert!(vda.backing_chain.is_empty());
 }
+
+#[test]
+fn well_formed_xml_the_schema_refuses_is_not_stored() {
+    let (host, _d) = loaded("det-schema");
+    let uuid = uuid_of(&host, "vm-10");
+    let u = uuid.clone();
+    let before = host.handle.call(move |c| details::fetch(c, &u)).unwrap();
+    let stored = before.config_xml.clone();
+    // Each parses as XML, and libvirt's parser alone would take it (it ignores unknown
+    // elements); only validating against the schema refuses it.
+    for bad in [
+        stored.replacen(
+            "<devices>",
+            "<devices>\n    <flux-capacitor speed='88'/>",
+            1,
+        ),
+        stored.replacen(
+            "<name>vm-10</name>",
+            "<name>vm-10</name>\n  <colour>red</colour>",
+            1,
+        ),
+    ] {
+        // The same XML defined without the flag is taken: validation is what refuses it.
+        let control = bad.replace("vm-10", "vm-control").replace(&uuid, "");
+        let control = control.replace("<uuid></uuid>", "");
+        host.handle
+            .call(move |c| {
+                c.define_domain_xml(&control)?.undefine()?;
+                Ok(())
+            })
+            .unwrap();
+        let (u, b) = (uuid.clone(), bad.clone());
+        let err = host
+            .handle
+            .call(move |c| details::define_edited_xml(c, &u, "vm-10", &b))
+            .unwrap_err();
+        eprintln!("refused: {}", err.message);
+        assert!(
+            err.message.contains("schema") || err.message.contains("Relax-NG"),
+            "libvirt's words reach the person: {}",
+            err.message
+        );
+        let u = uuid.clone();
+        let now = host.handle.call(move |c| details::fetch(c, &u)).unwrap();
+        assert_eq!(now.config_xml, stored, "the stored definition is unchanged");
+    }
+}

@@ -251,3 +251,46 @@ fn well_formed_xml_the_schema_refuses_is_not_stored() {
         assert_eq!(now.config_xml, stored, "the stored definition is unchanged");
     }
 }
+
+#[test]
+fn now_and_at_next_boot_changes_a_running_machine_and_its_definition() {
+    let (host, _d) = loaded("det-live");
+    let uuid = uuid_of(&host, "vm-2");
+    let u = uuid.clone();
+    let before = host.handle.call(move |c| details::fetch(c, &u)).unwrap();
+    assert!(before.summary.state.is_active(), "vm-2 runs");
+    let max_kib = before.summary.max_memory_kib;
+    assert!(before.config.vcpus >= 2, "{}", before.config_xml);
+    let (vcpus, kib) = (before.config.vcpus - 1, max_kib / 2);
+    let u = uuid.clone();
+    host.handle
+        .call(move |c| {
+            let dom = c.lookup_domain_by_uuid_string(&u)?;
+            details::set_vcpus(&dom, vcpus, When::NowAndNextBoot)?;
+            details::set_memory(&dom, kib, When::NowAndNextBoot)
+        })
+        .unwrap();
+    let u = uuid.clone();
+    let d = host.handle.call(move |c| details::fetch(c, &u)).unwrap();
+    // Live: what `virsh dominfo` shows now; config: what `virsh dumpxml --inactive` says.
+    assert_eq!(d.summary.vcpus, vcpus, "running vCPUs");
+    assert_eq!(d.summary.memory_kib, kib, "running memory");
+    let config_vcpus = d.config.vcpus_current.unwrap_or(d.config.vcpus);
+    assert_eq!(config_vcpus, vcpus, "stored vCPUs: {}", d.config_xml);
+    assert_eq!(d.config.current_memory_kib, Some(kib), "{}", d.config_xml);
+
+    // Above the maximum, "now" is refused in words and nothing changes.
+    let u = uuid.clone();
+    let err = host
+        .handle
+        .call(move |c| {
+            let dom = c.lookup_domain_by_uuid_string(&u)?;
+            details::set_memory(&dom, max_kib * 2, When::NowAndNextBoot)
+        })
+        .unwrap_err();
+    assert!(err.message.contains("At next boot only"), "{}", err.message);
+    let u = uuid.clone();
+    let after = host.handle.call(move |c| details::fetch(c, &u)).unwrap();
+    assert_eq!(after.summary.memory_kib, kib);
+    assert_eq!(after.summary.max_memory_kib, max_kib);
+}

@@ -178,5 +178,6 @@ fn deleting_an_external_snapshot_never_removes_the_image_its_overlay_needs() {
     });
     let _ = dom.undefine_flags(virt::sys::VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA);
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(format!("/var/log/libvirt/qemu/{name}.log"));
     outcome.unwrap();
 }

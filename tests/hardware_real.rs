@@ -279,3 +279,82 @@ fn a_running_guest_changes_live_and_says_when_it_has_not_let_go() {
         !f.xml(false).contains("52:54:00:4b:77:01") && !f.xml(true).contains("52:54:00:4b:77:01")
     );
 }
+
+#[test]
+fn a_shut_off_overlay_shows_each_layer_as_qemu_img_does() {
+    if !real_libvirt() {
+        return;
+    }
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    hangar::core::event_loop::run_on_own_thread().unwrap();
+    let f = Fixture::new("hd-chain");
+    let uuid = f.uuid();
+    let conn = &f.conn;
+    // raw base ← qcow2 middle ← qcow2 top, the top on the machine's vdb.
+    let pool = conn.lookup_storage_pool_by_name(&f.pool()).unwrap();
+    virt::storage_vol::StorageVol::create_xml(
+        &pool,
+        "<volume><name>base.img</name><capacity unit='MiB'>32</capacity>\
+         <target><format type='raw'/></target></volume>",
+        0,
+    )
+    .unwrap();
+    let with_backing = |name: &str, backing: &str, format: &str| {
+        virt::storage_vol::StorageVol::create_xml(
+            &pool,
+            &format!(
+                "<volume><name>{name}</name><capacity unit='MiB'>32</capacity>\
+                 <target><format type='qcow2'/></target><backingStore><path>{}</path>\
+                 <format type='{format}'/></backingStore></volume>",
+                f.path(backing)
+            ),
+            0,
+        )
+        .unwrap();
+    };
+    with_backing("mid.qcow2", "base.img", "raw");
+    with_backing("top.qcow2", "mid.qcow2", "qcow2");
+    disk_add::add(conn, &uuid, &f.existing("top.qcow2", "vdb")).unwrap();
+    assert!(!f.dom.is_active().unwrap());
+    assert!(
+        !f.xml(false).contains("<backingStore"),
+        "libvirt names no layers for a shut-off machine"
+    );
+
+    let d = hangar::core::details::fetch(conn, &uuid).unwrap();
+    let vdb = d
+        .live
+        .disks
+        .iter()
+        .find(|d| d.target_dev.as_deref() == Some("vdb"))
+        .unwrap();
+    let shown: Vec<(String, String)> = vdb
+        .backing_chain
+        .iter()
+        .map(|l| {
+            (
+                l.source.path().unwrap_or("?").to_string(),
+                l.format.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (f.path("mid.qcow2"), "qcow2".to_string()),
+            (f.path("base.img"), "raw".to_string())
+        ]
+    );
+    // The same layers `qemu-img info --backing-chain` lists below the top image.
+    let out = std::process::Command::new("qemu-img")
+        .args(["info", "--backing-chain", "-U", &f.path("top.qcow2")])
+        .output()
+        .unwrap();
+    let qemu_img: Vec<(String, String)> =
+        hangar::core::storage::chain::parse_qemu_img_info(&String::from_utf8_lossy(&out.stdout))
+            .into_iter()
+            .skip(1)
+            .map(|l| (l.path, l.format.unwrap_or_default()))
+            .collect();
+    assert_eq!(shown, qemu_img);
+}

@@ -69,14 +69,55 @@ fn snapshots_form_a_tree_and_revert_moves_current() {
     host.handle.close();
 }
 
+/// The files in `dir`, sorted.
+fn files(dir: &str) -> Vec<String> {
+    let mut f: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    f.sort();
+    f
+}
+
+/// `qemu-img info --backing-chain` of the machine's disk: each layer's path, top first.
+/// Panics when a layer is missing or unreadable.
+fn disk_chain(dom: &virt::domain::Domain) -> Vec<String> {
+    let live = hangar::core::xml::DomainXml::parse(&dom.xml_desc(0).unwrap()).unwrap();
+    let top = live.disks[0].source.path().unwrap().to_string();
+    let out = std::process::Command::new("qemu-img")
+        .args(["info", "-U", "--backing-chain", &top])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the disk's whole chain opens: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let chain: Vec<String> =
+        hangar::core::storage::chain::parse_qemu_img_info(&String::from_utf8_lossy(&out.stdout))
+            .into_iter()
+            .map(|l| l.path)
+            .collect();
+    for layer in &chain {
+        assert!(std::path::Path::new(layer).exists(), "{layer} exists");
+    }
+    chain
+}
+
+/// Two external disk-only snapshots on a shut-off machine: disk.qcow2 ← disk.one ←
+/// disk.two. Deleting the first (the middle layer) must not take disk.one or the base
+/// while disk.two builds on them: libvirt 9.0 refuses, and Hangar says so and what to
+/// do, with nothing changed; a libvirt that merges instead must leave an intact chain.
+/// Deleting the newest first then works and keeps what the disk still needs.
 #[test]
 fn deleting_an_external_snapshot_never_removes_the_image_its_overlay_needs() {
     if !real_libvirt() {
         return;
     }
+    common::support("libvirtd.sh", &["start"]);
     hangar::core::event_loop::run_on_own_thread().unwrap();
     let dir = format!(
-        "/var/lib/libvirt/images/hangar-test/snap-{}",
+        "/var/lib/libvirt/images/hangar-test/hd-snap-{}",
         std::process::id()
     );
     std::fs::create_dir_all(&dir).unwrap();
@@ -86,7 +127,7 @@ fn deleting_an_external_snapshot_never_removes_the_image_its_overlay_needs() {
         .status()
         .unwrap()
         .success());
-    let name = format!("hangar-snap-{}", std::process::id());
+    let name = format!("hd-snap-{}", std::process::id());
     let xml = format!(
         "<domain type='qemu'><name>{name}</name><memory unit='MiB'>48</memory>\
          <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>\
@@ -96,38 +137,47 @@ fn deleting_an_external_snapshot_never_removes_the_image_its_overlay_needs() {
     let conn = virt::connect::Connect::open(Some("qemu:///system")).unwrap();
     let dom = conn.define_domain_xml(&xml).unwrap();
     let outcome = std::panic::catch_unwind(|| {
-        snapshots::create(&dom, "before-change", "", SnapshotKind::ExternalDiskOnly).unwrap();
-        let list = snapshots::list(&dom).unwrap();
-        assert!(list[0].external, "{list:?}");
-        let now = hangar::core::xml::DomainXml::parse(&dom.xml_desc(0).unwrap()).unwrap();
-        assert_ne!(
-            now.disks[0].source.path(),
-            Some(base.as_str()),
-            "the disk moved to an overlay"
-        );
-        // libvirt 9 merges the overlay back on delete (older ones refuse): either way
-        // nothing the machine's disk needs may be gone afterwards.
-        match snapshots::delete(&dom, "before-change") {
-            Ok(()) => assert!(snapshots::list(&dom).unwrap().is_empty()),
-            Err(e) => eprintln!("libvirt refused: {}", e.message),
+        for s in ["one", "two"] {
+            snapshots::create(&dom, s, "", SnapshotKind::ExternalDiskOnly).unwrap();
         }
-        assert!(
-            std::path::Path::new(&base).exists(),
-            "the base image is still there"
-        );
-        let live = hangar::core::xml::DomainXml::parse(&dom.xml_desc(0).unwrap()).unwrap();
-        let current = live.disks[0].source.path().unwrap().to_string();
-        let chain = std::process::Command::new("qemu-img")
-            .args(["info", "-U", "--backing-chain", &current])
-            .output()
-            .unwrap();
-        assert!(
-            chain.status.success(),
-            "the disk's whole chain opens: {}",
-            String::from_utf8_lossy(&chain.stderr)
-        );
+        let list = snapshots::list(&dom).unwrap();
+        assert!(list.iter().all(|s| s.external), "{list:?}");
+        let (one, two) = (format!("{dir}/disk.one"), format!("{dir}/disk.two"));
+        assert_eq!(disk_chain(&dom), [two.clone(), one.clone(), base.clone()]);
+        let files_before = files(&dir);
+
+        match snapshots::delete(&dom, "one") {
+            Err(e) => {
+                eprintln!("refused: {}", e.message);
+                assert!(
+                    e.message.contains("“one” was not deleted")
+                        && e.message.contains("delete the newest first"),
+                    "a clear message: {}",
+                    e.message
+                );
+                let names: Vec<String> = snapshots::list(&dom)
+                    .unwrap()
+                    .into_iter()
+                    .map(|s| s.name)
+                    .collect();
+                assert_eq!(names, ["one", "two"], "both snapshots are still there");
+                assert_eq!(files(&dir), files_before, "no file went");
+                assert_eq!(disk_chain(&dom), [two.clone(), one.clone(), base.clone()]);
+            }
+            Ok(()) => {
+                // Merged: whatever the disk reads from now must all be there.
+                let chain = disk_chain(&dom);
+                assert_eq!(chain.last(), Some(&base), "{chain:?}");
+            }
+        }
+
+        // Newest first: disk.two is merged into disk.one, which the disk uses again.
+        snapshots::delete(&dom, "two").unwrap();
+        assert_eq!(disk_chain(&dom), [one.clone(), base.clone()]);
+        assert!(std::path::Path::new(&base).exists());
     });
     let _ = dom.undefine_flags(virt::sys::VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA);
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(format!("/var/log/libvirt/qemu/{name}.log"));
     outcome.unwrap();
 }

@@ -3,7 +3,8 @@
 //!
 //! Deleting never removes a disk image another layer still needs: an internal
 //! snapshot lives inside its qcow2 file, and libvirt refuses to delete an external
-//! snapshot whose overlay is still in use, which we pass on as it says.
+//! snapshot whose overlay is still in use (libvirt 9.0 also one that later external
+//! snapshots build on): we say so, with libvirt's reason and what to do instead.
 
 use gettextrs::gettext;
 use virt::domain::Domain;
@@ -142,8 +143,24 @@ pub fn revert(dom: &Domain, name: &str) -> Result<(), UserError> {
 
 pub fn delete(dom: &Domain, name: &str) -> Result<(), UserError> {
     let snap = Domain::lookup_snapshot_by_name(dom, name, 0)?;
-    snap.delete(0)?;
-    Ok(())
+    let Err(e) = snap.delete(0) else {
+        return Ok(());
+    };
+    // libvirt checks before it merges anything: a refusal leaves every image in place.
+    let mut refused = UserError::from(e);
+    refused.message =
+        gettext("The snapshot “{name}” was not deleted, and its images are all kept: {reason}.")
+            .replace("{name}", name)
+            .replace("{reason}", refused.message.trim_end_matches('.'));
+    let all = list(dom).unwrap_or_default();
+    let external = all.iter().any(|s| s.name == name && s.external);
+    if external && all.iter().any(|s| s.parent.as_deref() == Some(name)) {
+        refused.message.push(' ');
+        refused.message.push_str(&gettext(
+            "An external snapshot taken before others can be deleted once the later ones are: delete the newest first.",
+        ));
+    }
+    Err(refused)
 }
 
 #[cfg(test)]

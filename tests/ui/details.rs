@@ -131,6 +131,22 @@ pub fn autostart_and_xml_edits_reach_libvirt_and_bad_xml_changes_nothing() {
     pump_until(T, "libvirt's refusal shown inline", || {
         details.xml.error_text().is_some()
     });
+    // Well-formed, but not what libvirt's schema allows: VIR_DOMAIN_DEFINE_VALIDATE
+    // refuses it, the reason is shown inline, and the edit stays to be fixed.
+    let invalid = titled.replacen("<devices>", "<devices>\n    <flux-capacitor/>", 1);
+    details.xml.set_text(&invalid);
+    details.xml.save_button().emit_clicked();
+    pump_until(T, "the schema's refusal shown inline", || {
+        details
+            .xml
+            .error_text()
+            .is_some_and(|e| e.contains("failed to validate against schema"))
+    });
+    assert_eq!(details.xml.text(), invalid);
+    crate::harness::find_widget::<adw::ViewStack>(&details.root, &|_| true)
+        .unwrap()
+        .set_visible_child_name("xml");
+    crate::dialogs::screenshot(&details.root, "xml-schema-refusal");
     let handle = c.model().hosts[0].handle.clone();
     let stored = handle
         .call(|conn| {
@@ -140,7 +156,9 @@ pub fn autostart_and_xml_edits_reach_libvirt_and_bad_xml_changes_nothing() {
         })
         .unwrap();
     assert!(
-        stored.contains("<title>Build box</title>") && stored.contains("</domain>"),
+        stored.contains("<title>Build box</title>")
+            && stored.contains("</domain>")
+            && !stored.contains("flux-capacitor"),
         "unchanged: {stored}"
     );
     close(c);
@@ -177,6 +195,26 @@ pub fn statistics_reach_the_row_and_the_details_graphs() {
         "the CPU graph shows a value",
         || details.overview.cpu_text().ends_with('%'),
     );
+    // Disk read and write, network received and sent: four graphs, each its value.
+    let titles = label_texts(&details.overview.root);
+    for title in [
+        "Disk read",
+        "Disk write",
+        "Network received",
+        "Network sent",
+    ] {
+        assert!(titles.iter().any(|t| t == title), "{title}: {titles:?}");
+    }
+    assert!(
+        details
+            .overview
+            .io_texts()
+            .iter()
+            .all(|t| t.ends_with("/s")),
+        "{:?}",
+        details.overview.io_texts()
+    );
+    crate::dialogs::screenshot(&details.root, "details-graphs");
     gtk::gio::Settings::new(hangar::config::APP_ID).reset("stats-interval-seconds");
     close(c);
 }

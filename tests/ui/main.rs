@@ -13,6 +13,7 @@ mod copy_progress;
 mod details;
 mod dialogs;
 mod empty_states;
+mod hardware_dialogs;
 mod hardware_live;
 mod harness;
 mod host_usage;
@@ -77,6 +78,10 @@ fn main() {
         details::a_disk_added_in_the_dialog_appears_in_the_hardware_list,
         details::the_link_switch_pulls_the_cable_and_a_refusal_snaps_back,
         details::removing_a_disk_offers_keep_or_delete_and_says_why_not,
+        hardware_dialogs::reverting_a_snapshot_says_what_is_lost_and_brings_the_machine_back,
+        hardware_dialogs::the_media_dialog_inserts_and_ejects,
+        hardware_dialogs::a_card_is_added_in_the_dialog_and_removed_after_a_question,
+        hardware_dialogs::a_shut_off_overlay_lists_its_backing_layers,
         hardware_live::a_running_real_guest_changes_from_the_hardware_page,
         connections::a_connection_added_in_the_dialog_opens_and_is_remembered,
         connections::preferences_change_the_settings_at_once,

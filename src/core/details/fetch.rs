@@ -6,6 +6,7 @@ use virt::connect::Connect;
 use virt::domain::Domain;
 use virt::sys;
 
+use super::disk_chain::fill_missing_chains;
 use super::state_reason::state_reason_text;
 use crate::core::error::UserError;
 use crate::core::inventory::domain_summary;
@@ -50,7 +51,9 @@ pub fn fetch(conn: &Connect, uuid: &str) -> Result<DomainDetails, UserError> {
     } else {
         live_xml.clone()
     };
-    let live = DomainXml::parse(&live_xml).map_err(|e| UserError::invalid(e.to_string()))?;
+    let mut live = DomainXml::parse(&live_xml).map_err(|e| UserError::invalid(e.to_string()))?;
+    // A shut-off domain's XML names no backing layers: read them from the images.
+    fill_missing_chains(conn, &mut live.disks);
     let config = DomainXml::parse(&config_xml).map_err(|e| UserError::invalid(e.to_string()))?;
     let disk_usage = live
         .disks

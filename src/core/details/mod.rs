@@ -8,6 +8,7 @@
 pub mod cdrom;
 pub mod device_apply;
 pub mod disk_add;
+mod disk_chain;
 pub mod disk_remove;
 pub mod disk_resize;
 pub mod disk_target;

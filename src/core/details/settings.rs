@@ -6,6 +6,8 @@
 use gettextrs::gettext;
 use virt::connect::Connect;
 use virt::domain::Domain;
+use virt::enumutil::Enum;
+use virt::error::ErrorNumber;
 use virt::sys;
 
 use crate::core::error::UserError;
@@ -61,8 +63,7 @@ pub fn set_vcpus(dom: &Domain, count: u32, when: When) -> Result<(), UserError> 
     } else {
         sys::VIR_DOMAIN_AFFECT_CONFIG
     };
-    dom.set_vcpus_flags(count, flags)?;
-    Ok(())
+    one_or_each(flags, |f| dom.set_vcpus_flags(count, f))
 }
 
 /// Sets the memory (KiB). Above the maximum, the maximum is raised in the stored
@@ -93,8 +94,24 @@ pub fn set_memory(dom: &Domain, kib: u64, when: When) -> Result<(), UserError> {
     } else {
         sys::VIR_DOMAIN_AFFECT_CONFIG
     };
-    dom.set_memory_flags(kib, flags)?;
-    Ok(())
+    one_or_each(flags, |f| dom.set_memory_flags(kib, f))
+}
+
+/// Runs `set` with `flags`. A driver that takes LIVE and CONFIG only one at a time
+/// (the test driver's memory call says they are "mutually exclusive") gets the stored
+/// configuration first, then the running machine.
+fn one_or_each(
+    flags: u32,
+    set: impl Fn(u32) -> Result<(), virt::error::Error>,
+) -> Result<(), UserError> {
+    let both = sys::VIR_DOMAIN_AFFECT_LIVE | sys::VIR_DOMAIN_AFFECT_CONFIG;
+    match set(flags) {
+        Err(e) if flags & both == both && e.code() == Enum::Known(ErrorNumber::InvalidArg) => {
+            set(flags & !sys::VIR_DOMAIN_AFFECT_LIVE)?;
+            Ok(set(flags & !sys::VIR_DOMAIN_AFFECT_CONFIG)?)
+        }
+        other => Ok(other?),
+    }
 }
 
 /// Saves XML a person edited (`virsh edit`): re-defines the machine with libvirt's

@@ -35,8 +35,10 @@ pub struct OverviewPage {
     performance: adw::PreferencesGroup,
     cpu_graph: Graph,
     memory_graph: Graph,
-    disk_graph: Graph,
-    net_graph: Graph,
+    disk_read_graph: Graph,
+    disk_write_graph: Graph,
+    net_rx_graph: Graph,
+    net_tx_graph: Graph,
 }
 
 /// The overview's rows, by key; titles come from `field_title`.
@@ -95,8 +97,10 @@ impl OverviewPage {
         };
         let cpu_graph = graph(gettext("CPU"), 100.0);
         let memory_graph = graph(gettext("Memory"), 0.0);
-        let disk_graph = graph(gettext("Disk read + write"), 0.0);
-        let net_graph = graph(gettext("Network in + out"), 0.0);
+        let disk_read_graph = graph(gettext("Disk read"), 0.0);
+        let disk_write_graph = graph(gettext("Disk write"), 0.0);
+        let net_rx_graph = graph(gettext("Network received"), 0.0);
+        let net_tx_graph = graph(gettext("Network sent"), 0.0);
         performance.set_visible(false);
         root.add(&performance);
         root.add(&general);
@@ -190,8 +194,10 @@ impl OverviewPage {
             performance,
             cpu_graph,
             memory_graph,
-            disk_graph,
-            net_graph,
+            disk_read_graph,
+            disk_write_graph,
+            net_rx_graph,
+            net_tx_graph,
         }
     }
 
@@ -205,20 +211,25 @@ impl OverviewPage {
             .set_label(&format!("{:.0} %", r.cpu_percent));
         self.memory_graph.line.push(r.memory_kib as f32);
         self.memory_graph.value.set_label(&format_kib(r.memory_kib));
-        let disk = r.disk_read_bps + r.disk_write_bps;
-        self.disk_graph.line.push(disk as f32);
-        self.disk_graph.value.set_label(&rate(disk));
-        let net = r.net_rx_bps + r.net_tx_bps;
-        self.net_graph.line.push(net as f32);
-        self.net_graph.value.set_label(&rate(net));
+        for (graph, bps) in [
+            (&self.disk_read_graph, r.disk_read_bps),
+            (&self.disk_write_graph, r.disk_write_bps),
+            (&self.net_rx_graph, r.net_rx_bps),
+            (&self.net_tx_graph, r.net_tx_bps),
+        ] {
+            graph.line.push(bps as f32);
+            graph.value.set_label(&rate(bps));
+        }
     }
 
     pub fn clear_graphs(&self) {
         for g in [
             &self.cpu_graph,
             &self.memory_graph,
-            &self.disk_graph,
-            &self.net_graph,
+            &self.disk_read_graph,
+            &self.disk_write_graph,
+            &self.net_rx_graph,
+            &self.net_tx_graph,
         ] {
             g.line.clear();
         }
@@ -228,6 +239,18 @@ impl OverviewPage {
     /// The CPU value the graph shows now, for tests.
     pub fn cpu_text(&self) -> String {
         self.cpu_graph.value.label().to_string()
+    }
+
+    /// What the disk read, disk write, network received and sent graphs show now, for
+    /// tests.
+    pub fn io_texts(&self) -> [String; 4] {
+        [
+            &self.disk_read_graph,
+            &self.disk_write_graph,
+            &self.net_rx_graph,
+            &self.net_tx_graph,
+        ]
+        .map(|g| g.value.label().to_string())
     }
 
     pub fn show(&self, d: &DomainDetails) {

@@ -53,6 +53,10 @@ impl XmlPage {
             .wrap(true)
             .selectable(true)
             .visible(false)
+            .margin_start(12)
+            .margin_end(12)
+            .margin_top(6)
+            .margin_bottom(6)
             .build();
         error.add_css_class("error");
         let save = gtk::Button::with_label(&gettext("Save"));

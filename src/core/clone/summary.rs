@@ -8,6 +8,7 @@ use super::disks::DiskMode;
 use super::plan::ClonePlan;
 use super::steps::Step;
 use crate::core::storage::size::format_bytes;
+use crate::core::words::join_list;
 
 /// One row of a summary: a short heading and the sentence under it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +78,7 @@ impl ClonePlan {
             gettext("{count} from the template “{template}”: {names}")
                 .replace("{count}", &names.len().to_string())
                 .replace("{template}", &self.template_name)
-                .replace("{names}", &names.join(", ")),
+                .replace("{names}", &join_list(&names)),
         )];
         let first = self.vms.first();
         for choice in &self.disks {

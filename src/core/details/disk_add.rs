@@ -16,6 +16,7 @@ use crate::core::storage::size::format_bytes;
 use crate::core::storage::volume_ops::{create_planned, pool_space};
 use crate::core::storage::volume_plan::{plan_volume, VolField, VolumeForm};
 use crate::core::storage::volumes::{self, VolumeInfo};
+use crate::core::words::join_list;
 use crate::core::xml::device_element::use_block_source;
 use crate::core::xml::domain_edit::{disk_element, NewDisk};
 use crate::core::xml::{DomainXml, VolumeFormat};
@@ -157,14 +158,14 @@ fn refuse_existing(info: &VolumeInfo, machine: &str) -> Option<String> {
     if !info.used_by.is_empty() {
         return Some(
             gettext("Used by {machines}: two machines writing one disk destroy its data")
-                .replace("{machines}", &info.used_by.join(", ")),
+                .replace("{machines}", &join_list(&info.used_by)),
         );
     }
     if !info.backs.is_empty() {
         let layers: Vec<&str> = info.backs.iter().map(|b| b.label()).collect();
         return Some(
             gettext("The base of {volumes}: writing to it would corrupt them")
-                .replace("{volumes}", &layers.join(", ")),
+                .replace("{volumes}", &join_list(&layers)),
         );
     }
     None

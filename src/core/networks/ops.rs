@@ -12,6 +12,7 @@ use virt::sys;
 use super::plan::{plan_network, FieldError, NetworkForm};
 use super::taken;
 use crate::core::error::{from_virt, UserError};
+use crate::core::words::join_list;
 use crate::core::xml::{new_network_xml, DomainXml, NetworkXml};
 
 pub fn start(conn: &Connect, uuid: &str) -> Result<(), UserError> {
@@ -61,7 +62,7 @@ pub fn delete(conn: &Connect, uuid: &str) -> Result<(), UserError> {
         return Err(UserError::invalid(
             gettext("“{name}” is in use by running machines: {machines}. Shut them down or move them to another network first.")
                 .replace("{name}", &net.name()?)
-                .replace("{machines}", &users.join(", ")),
+                .replace("{machines}", &join_list(&users)),
         ));
     }
     if net.is_active()? {

@@ -12,6 +12,7 @@ use crate::core::clone::mac::unique_mac;
 use crate::core::clone::names::check_vm_name;
 use crate::core::model::format_kib;
 use crate::core::storage::size::{format_bytes, parse_size};
+use crate::core::words::join_list;
 use crate::core::xml::domain_edit::NewDisk;
 use crate::core::xml::{new_volume_xml, NewVolume, VolumeFormat};
 
@@ -146,7 +147,7 @@ fn check_source(form: &NewVmForm, facts: &NewVmFacts, errors: &mut Errors) -> So
                     VmField::Source,
                     gettext("{path} is already used by {machines}: two machines writing one image corrupt it")
                         .replace("{path}", path)
-                        .replace("{machines}", &users.join(", ")),
+                        .replace("{machines}", &join_list(&users)),
                 ));
             }
             let format = v.and_then(|v| v.format).unwrap_or_else(|| "raw".into());

@@ -16,6 +16,7 @@ use crate::core::error::UserError;
 use crate::core::host::is_local_uri;
 use crate::core::inventory;
 use crate::core::model::PoolSummary;
+use crate::core::words::join_list;
 use crate::core::xml::PoolXml;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +36,7 @@ impl PoolDetails {
         let source = match (s.hosts.first(), &s.dir, s.devices.is_empty(), &s.name) {
             (Some(h), Some(d), _, _) => Some(format!("{h}:{d}")),
             (Some(h), None, _, Some(n)) => Some(format!("{h}/{n}")),
-            (_, _, false, _) => Some(s.devices.join(", ")),
+            (_, _, false, _) => Some(join_list(&s.devices)),
             (_, _, _, Some(n)) => Some(n.clone()),
             (Some(h), None, true, None) => Some(h.clone()),
             _ => None,
@@ -111,7 +112,7 @@ fn refuse_if_used(conn: &Connect, pool: &StoragePool, what: &str) -> Result<(), 
         gettext("“{name}” cannot be {what}: running machines use its volumes: {machines}")
             .replace("{name}", &pool.name()?)
             .replace("{what}", what)
-            .replace("{machines}", &users.join(", ")),
+            .replace("{machines}", &join_list(&users)),
     ))
 }
 

@@ -17,6 +17,7 @@ use virt::connect::Connect;
 
 use super::volumes::{known_volumes, Known, Usage};
 use crate::core::error::UserError;
+use crate::core::words::join_list;
 
 /// The host's volumes by path, with the machines that use each.
 #[derive(Debug, Clone, Default)]
@@ -205,11 +206,11 @@ pub fn not_in_pool_reason() -> String {
 }
 
 pub fn used_by_reason(machines: &[String]) -> String {
-    gettext("also used by {machines}").replace("{machines}", &machines.join(", "))
+    gettext("also used by {machines}").replace("{machines}", &join_list(&machines))
 }
 
 pub fn base_of_reason(volumes: &[String]) -> String {
-    gettext("the base of {volumes}").replace("{volumes}", &volumes.join(", "))
+    gettext("the base of {volumes}").replace("{volumes}", &join_list(&volumes))
 }
 
 #[cfg(test)]

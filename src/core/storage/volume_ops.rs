@@ -15,6 +15,7 @@ use super::volume_plan::{
 };
 use super::volumes;
 use crate::core::error::UserError;
+use crate::core::words::join_list;
 use crate::core::xml::{new_volume_xml, NewVolume, VolumeXml};
 
 /// The pool's size, free space and volume names, read now.
@@ -147,7 +148,7 @@ pub fn delete(conn: &Connect, pool_uuid: &str, name: &str) -> Result<(), UserErr
         return Err(UserError::invalid(
             gettext("“{name}” is used by {machines}: remove it from their disks first")
                 .replace("{name}", name)
-                .replace("{machines}", &info.used_by.join(", ")),
+                .replace("{machines}", &join_list(&info.used_by)),
         ));
     }
     if !info.backs.is_empty() {
@@ -155,7 +156,7 @@ pub fn delete(conn: &Connect, pool_uuid: &str, name: &str) -> Result<(), UserErr
         return Err(UserError::invalid(
             gettext("“{name}” is the backing store of {volumes}: delete those first")
                 .replace("{name}", name)
-                .replace("{volumes}", &names.join(", ")),
+                .replace("{volumes}", &join_list(&names)),
         ));
     }
     pool.lookup_storage_vol_by_name(name)?.delete(0)?;

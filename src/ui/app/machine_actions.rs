@@ -8,6 +8,7 @@ use relm4::prelude::*;
 use super::{App, AppMsg};
 use crate::core::domain_action::DomainAction;
 use crate::core::storage::transfer::CancelFlag;
+use crate::core::words::join_list;
 use crate::ui::progress::Delayed;
 
 impl App {
@@ -58,7 +59,7 @@ impl App {
                 .replace("{n}", &names.len().to_string())
             })
             .body(gettext("Like pulling the power cord: unsaved work in the guest is lost, and its disks may need a check. {names}")
-                .replace("{names}", &names.join(", ")))
+                .replace("{names}", &join_list(&names)))
             .build();
         dialog.add_response("cancel", &gettext("Cancel"));
         dialog.add_response("force-off", &gettext("Force Off"));

@@ -16,6 +16,7 @@ use crate::core::details::disk_add::{
 };
 use crate::core::error::UserError;
 use crate::core::storage::size::format_bytes;
+use crate::core::words::join_list;
 use crate::core::worker::ConnectionHandle;
 use crate::core::xml::VolumeFormat;
 use crate::ui::networks::form::{combo_row, Dialog, ErrorLine, Field};
@@ -117,7 +118,7 @@ impl Form {
                             label.push_str(" · ");
                             label.push_str(
                                 &gettext("used by {machines}")
-                                    .replace("{machines}", &v.used_by.join(", ")),
+                                    .replace("{machines}", &join_list(&v.used_by)),
                             );
                         }
                         label

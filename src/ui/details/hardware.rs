@@ -9,6 +9,7 @@ use gettextrs::gettext;
 use gtk::glib;
 
 use crate::core::details::DomainDetails;
+use crate::core::words::join_list;
 
 /// What the person asked the Hardware page for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,7 +220,7 @@ impl HardwarePage {
                 _ => gettext("link up"),
             });
             if let Some(addrs) = d.addresses.get(&mac.to_lowercase()) {
-                facts.push(addrs.join(", "));
+                facts.push(join_list(&addrs));
             }
             facts.retain(|f| !f.is_empty());
             let row = adw::ActionRow::builder()

@@ -9,6 +9,7 @@ use gettextrs::gettext;
 
 use crate::core::delete_vm::{self, BulkOutcome, DeletePlan, DeleteRequest};
 use crate::core::error::UserError;
+use crate::core::words::join_list;
 use crate::core::worker::ConnectionHandle;
 use crate::ui::reply::on_main;
 use crate::ui::toaster::Toaster;
@@ -115,7 +116,7 @@ fn summary(name: &str, outcome: &BulkOutcome) -> String {
     } else {
         gettext("Deleted {name} and {volumes}")
             .replace("{name}", name)
-            .replace("{volumes}", &outcome.deleted_volumes.join(", "))
+            .replace("{volumes}", &join_list(&outcome.deleted_volumes))
     };
     for (volume, reason) in &outcome.kept {
         text.push_str("; ");

@@ -12,6 +12,7 @@ use super::delete_checks::DiskChecks;
 use super::delete_summary;
 use crate::core::delete_vm::{self, DeletePlan, DeleteRequest};
 use crate::core::error::UserError;
+use crate::core::words::join_list;
 use crate::core::worker::ConnectionHandle;
 use crate::ui::reply::on_main;
 use crate::ui::toaster::Toaster;
@@ -55,7 +56,7 @@ fn disk_row(fate: &delete_vm::DiskFate, check: &gtk::CheckButton) -> adw::Action
                 "Deleted only if {names} go too",
                 fate.after.len() as u32,
             )
-            .replace("{names}", &fate.after.join(", ")),
+            .replace("{names}", &join_list(&fate.after)),
         ),
         (None, true) => None,
     };
@@ -122,7 +123,7 @@ fn ask(parent: &gtk::Window, handle: ConnectionHandle, plans: Vec<DeletePlan>, t
         let why = gtk::Label::builder()
             .label(
                 gettext("Still on: {names}. Forcing off is like pulling the power cord: unsaved work in them is lost. Unticked, they are not deleted.")
-                    .replace("{names}", &running.join(", ")),
+                    .replace("{names}", &join_list(&running)),
             )
             .wrap(true)
             .wrap_mode(gtk::pango::WrapMode::WordChar)

@@ -17,6 +17,7 @@ use crate::ui::panel::PageCtx;
 use super::page::PoolRow;
 use super::pool_rows::*;
 use super::transfers::*;
+use crate::core::words::join_list;
 
 pub(super) fn load_volumes(ctx: &PageCtx, row: PoolRow) {
     let uuid = row.uuid();
@@ -67,14 +68,14 @@ pub(super) fn volume_subtitle(v: &VolumeInfo) -> String {
     first.push(v.path.clone());
     let mut second = Vec::new();
     if !v.used_by.is_empty() {
-        second.push(gettext("used by {machines}").replace("{machines}", &v.used_by.join(", ")));
+        second.push(gettext("used by {machines}").replace("{machines}", &join_list(&v.used_by)));
     }
     if let Some(b) = &v.backing {
         second.push(gettext("backed by {volume}").replace("{volume}", b.label()));
     }
     if !v.backs.is_empty() {
         let names: Vec<&str> = v.backs.iter().map(|b| b.label()).collect();
-        second.push(gettext("backs {volumes}").replace("{volumes}", &names.join(", ")));
+        second.push(gettext("backs {volumes}").replace("{volumes}", &join_list(&names)));
     }
     let mut text = first.join(" · ");
     if !second.is_empty() {

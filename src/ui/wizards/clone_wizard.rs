@@ -18,6 +18,7 @@ use crate::core::clone::{
     TemplateFacts,
 };
 use crate::core::error::UserError;
+use crate::core::words::join_list;
 use crate::core::worker::ConnectionHandle;
 use crate::ui::reply::on_main;
 use crate::ui::toaster::Toaster;
@@ -177,12 +178,7 @@ impl CloneWizard {
         let text = match self.validate() {
             Some(Ok(plan)) => gettext("Creates {names}").replace(
                 "{names}",
-                &plan
-                    .vms
-                    .iter()
-                    .map(|v| v.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                &join_list(&plan.vms.iter().map(|v| v.name.as_str()).collect::<Vec<_>>()),
             ),
             _ => String::new(),
         };
@@ -313,13 +309,13 @@ impl CloneWizard {
             plan.steps(),
             |applied| {
                 let names: Vec<&str> = applied.domains.iter().map(|(n, _)| n.as_str()).collect();
-                gettext("Created {names}").replace("{names}", &names.join(", "))
+                gettext("Created {names}").replace("{names}", &join_list(&names))
             },
             move |result| match result {
                 Ok(applied) => {
                     let names: Vec<&str> =
                         applied.domains.iter().map(|(n, _)| n.as_str()).collect();
-                    toaster.show(gettext("Created {names}").replace("{names}", &names.join(", ")));
+                    toaster.show(gettext("Created {names}").replace("{names}", &join_list(&names)));
                 }
                 Err(text) => toaster.show(text),
             },

@@ -147,7 +147,7 @@ fn check_source(form: &NewVmForm, facts: &NewVmFacts, errors: &mut Errors) -> So
                     VmField::Source,
                     gettext("{path} is already used by {machines}: two machines writing one image corrupt it")
                         .replace("{path}", path)
-                        .replace("{machines}", &join_list(&users)),
+                        .replace("{machines}", &join_list(users)),
                 ));
             }
             let format = v.and_then(|v| v.format).unwrap_or_else(|| "raw".into());

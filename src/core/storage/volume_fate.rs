@@ -206,11 +206,11 @@ pub fn not_in_pool_reason() -> String {
 }
 
 pub fn used_by_reason(machines: &[String]) -> String {
-    gettext("also used by {machines}").replace("{machines}", &join_list(&machines))
+    gettext("also used by {machines}").replace("{machines}", &join_list(machines))
 }
 
 pub fn base_of_reason(volumes: &[String]) -> String {
-    gettext("the base of {volumes}").replace("{volumes}", &join_list(&volumes))
+    gettext("the base of {volumes}").replace("{volumes}", &join_list(volumes))
 }
 
 #[cfg(test)]

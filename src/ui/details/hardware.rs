@@ -220,7 +220,7 @@ impl HardwarePage {
                 _ => gettext("link up"),
             });
             if let Some(addrs) = d.addresses.get(&mac.to_lowercase()) {
-                facts.push(join_list(&addrs));
+                facts.push(join_list(addrs));
             }
             facts.retain(|f| !f.is_empty());
             let row = adw::ActionRow::builder()
